@@ -1,0 +1,300 @@
+"""Align the units of two articles: order-free and many-to-many, or in order for translations.
+
+Terms (they are explained the same way in the notebooks):
+
+- **similarity**: the cosine of two sentence vectors, 1 = same direction, 0 = unrelated. Its scale
+  depends on the encoder (e5 puts every pair near 0.8), so storydiff never uses a fixed cosine
+  threshold. It measures each score against the pair of articles at hand:
+- **z-score**: how many standard deviations a similarity lies above the average similarity of all
+  sentence pairs of these two articles;
+- **margin**: how far a similarity lies above the unit's *neighbourhood*, the average similarity of
+  its ``k`` most similar sentences on the other side (Artetxe & Schwenk, 2019). A generic sentence
+  that is fairly similar to everything has a small margin, so it does not pair with everything.
+
+A candidate link is one window of 1 to ``max_merge`` adjacent units on side A with one window on
+side B (1-1, 1-2, 2-1, 1-3, 3-1). Merged windows are embedded as the joined text when the caller
+gives their vectors (``a_windows``), else as the normalised mean.
+
+``order="free"``: candidates are taken greedily, best first, if their z-score and margin both pass
+the thresholds; a unit is in at most one link; a merged window must beat its best single-unit
+candidate by ``merge_gain``. Whatever is left is unmatched (added or dropped).
+``order="monotone"``: dynamic programming over the same candidates, keeping the order of both
+texts (for true translations).
+
+``moved`` marks links that break the order: the links not in the longest chain whose A and B
+positions both increase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Alignment", "AlignParams", "RawLink", "align", "similarity_stats"]
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """The aligner's knobs. Defaults were chosen on the development half of
+    ``../shared/bench/comparable-hard`` and the Text+Berg dev document (see bench/README.md)."""
+
+    max_merge: int = 3
+    k: int = 4  # neighbourhood size for the margin
+    min_z: float = 1.4  # similarity z-score a link needs
+    min_margin_z: float = 0.4  # margin (in standard deviations) a link needs
+    merge_gain: float = 0.35  # z-score a merged window must gain over its best single unit
+    # monotone mode
+    skip_z: float = 2.2  # z-score below which a 1-1 bead is worth less than skipping
+    merge_penalty_z: float = 0.25
+
+
+@dataclass(frozen=True)
+class RawLink:
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    similarity: float  # cosine
+    z: float
+    margin_z: float
+    moved: bool = False
+
+
+@dataclass(frozen=True)
+class Alignment:
+    links: tuple[RawLink, ...]
+    only_a: tuple[int, ...]
+    only_b: tuple[int, ...]
+
+
+def _norm(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+
+
+def _windows(vecs: np.ndarray, max_merge: int, given: Mapping | None):
+    """All windows (start, size) with their vectors, sizes 1..max_merge."""
+    spans, rows = [], []
+    n = len(vecs)
+    for size in range(1, max_merge + 1):
+        for s in range(0, n - size + 1):
+            if size == 1:
+                v = vecs[s]
+            elif given is not None and (s, size) in given:
+                v = given[(s, size)]
+            else:
+                v = _norm(vecs[s : s + size].mean(axis=0))
+            spans.append((s, size))
+            rows.append(v)
+    return spans, (np.stack(rows) if rows else np.zeros((0, vecs.shape[1]), np.float32))
+
+
+def similarity_stats(sim: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of all pair similarities (the z-score's reference)."""
+    if sim.size < 2:
+        return 0.0, 1.0
+    return float(sim.mean()), float(max(sim.std(), 1e-3))
+
+
+def _knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Mean of the k largest values along ``axis``."""
+    n = sim.shape[axis]
+    if n == 0:
+        return np.zeros(sim.shape[1 - axis])
+    k = max(1, min(k, n))
+    part = -np.partition(-sim, k - 1, axis=axis)
+    part = part[:k] if axis == 0 else part[:, :k]
+    return part.mean(axis=axis)
+
+
+def _moved_flags(pairs: list[tuple[float, float]]) -> list[bool]:
+    """True for links outside the longest chain increasing in both A and B position."""
+    n = len(pairs)
+    if n == 0:
+        return []
+    order = sorted(range(n), key=lambda i: pairs[i])
+    best = [1] * n
+    prev = [-1] * n
+    for x in range(n):
+        i = order[x]
+        for y in range(x):
+            j = order[y]
+            if pairs[j][0] < pairs[i][0] and pairs[j][1] < pairs[i][1] and best[j] + 1 > best[i]:
+                best[i], prev[i] = best[j] + 1, j
+    end = max(range(n), key=lambda i: best[i])
+    keep = set()
+    while end != -1:
+        keep.add(end)
+        end = prev[end]
+    return [i not in keep for i in range(n)]
+
+
+def align(
+    a_vecs: np.ndarray,
+    b_vecs: np.ndarray,
+    *,
+    order: str = "free",
+    params: AlignParams | None = None,
+    a_windows: Mapping[tuple[int, int], np.ndarray] | None = None,
+    b_windows: Mapping[tuple[int, int], np.ndarray] | None = None,
+    a_mask: np.ndarray | None = None,
+    b_mask: np.ndarray | None = None,
+) -> Alignment:
+    """Align two sequences of unit vectors.
+
+    Parameters
+    ----------
+    a_vecs, b_vecs : ``(n, dim)`` and ``(m, dim)`` L2-normalised vectors, one per unit.
+    order : ``"free"`` (outlets that reorder, cut and add) or ``"monotone"`` (translations).
+    params : thresholds; :class:`AlignParams` defaults when None.
+    a_windows, b_windows : optional vectors of merged windows, keyed ``(start, size)``.
+    a_mask, b_mask : optional boolean arrays; False units are never linked (e.g. boilerplate).
+
+    Returns
+    -------
+    Alignment with links (unit ids on both sides), ``only_a`` and ``only_b``. Every unit is in
+    exactly one link or one ``only_*`` list.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(size=(5, 16)); a /= np.linalg.norm(a, axis=1, keepdims=True)
+    >>> res = align(a, a[[2, 0, 1]])
+    >>> sorted((l.a, l.b) for l in res.links)
+    [((0,), (1,)), ((1,), (2,)), ((2,), (0,))]
+    """
+    if order not in ("free", "monotone"):
+        raise ValueError(f"order must be 'free' or 'monotone', not {order!r}")
+    p = params or AlignParams()
+    a_vecs = np.asarray(a_vecs, dtype=np.float32)
+    b_vecs = np.asarray(b_vecs, dtype=np.float32)
+    n, m = len(a_vecs), len(b_vecs)
+    a_ok = np.ones(n, bool) if a_mask is None else np.asarray(a_mask, bool)
+    b_ok = np.ones(m, bool) if b_mask is None else np.asarray(b_mask, bool)
+    if n == 0 or m == 0 or not a_ok.any() or not b_ok.any():
+        return Alignment((), tuple(range(n)), tuple(range(m)))
+
+    single = a_vecs @ b_vecs.T
+    mean, sd = similarity_stats(single[np.ix_(a_ok, b_ok)])
+    a_spans, a_wv = _windows(a_vecs, p.max_merge, a_windows)
+    b_spans, b_wv = _windows(b_vecs, p.max_merge, b_windows)
+    # windows must not contain masked units
+    a_valid = np.array([a_ok[s : s + k].all() for s, k in a_spans])
+    b_valid = np.array([b_ok[s : s + k].all() for s, k in b_spans])
+    sim = a_wv @ b_wv.T
+    # neighbourhood of each window against the single units of the other side
+    knn_a = _knn_mean(a_wv @ b_vecs[b_ok].T, p.k, axis=1)
+    knn_b = _knn_mean(a_vecs[a_ok] @ b_wv.T, p.k, axis=0)
+    z = (sim - mean) / sd
+    margin_z = (sim - (knn_a[:, None] + knn_b[None, :]) / 2) / sd
+    a_size = np.array([k for _, k in a_spans])
+    b_size = np.array([k for _, k in b_spans])
+    valid = a_valid[:, None] & b_valid[None, :]
+    if order == "free":
+        allowed = valid & ((a_size[:, None] == 1) | (b_size[None, :] == 1))
+        chosen = _greedy(a_spans, b_spans, z, margin_z, allowed, a_size, b_size, p, n, m)
+    else:
+        chosen = _monotone(a_spans, b_spans, z, valid, p, n, m)
+    pos = [((a_spans[i][0] + a_spans[i][1] / 2), (b_spans[j][0] + b_spans[j][1] / 2)) for i, j in chosen]
+    moved = _moved_flags(pos) if order == "free" else [False] * len(chosen)
+    links = []
+    used_a, used_b = set(), set()
+    for (i, j), mv in zip(chosen, moved, strict=True):
+        sa, ka = a_spans[i]
+        sb, kb = b_spans[j]
+        ids_a = tuple(range(sa, sa + ka))
+        ids_b = tuple(range(sb, sb + kb))
+        used_a.update(ids_a)
+        used_b.update(ids_b)
+        links.append(RawLink(ids_a, ids_b, float(sim[i, j]), float(z[i, j]), float(margin_z[i, j]), mv))
+    links.sort(key=lambda lk: (lk.a[0], lk.b[0]))
+    return Alignment(
+        tuple(links),
+        tuple(i for i in range(n) if i not in used_a),
+        tuple(j for j in range(m) if j not in used_b),
+    )
+
+
+def _greedy(a_spans, b_spans, z, margin_z, allowed, a_size, b_size, p, n, m):
+    ok = allowed & (z >= p.min_z) & (margin_z >= p.min_margin_z)
+    # a merged window must beat its best single-unit sub-candidate by merge_gain
+    extra = (a_size[:, None] - 1) + (b_size[None, :] - 1)
+    score = z - p.merge_gain * extra
+    cand = np.argwhere(ok)
+    if len(cand) == 0:
+        return []
+    order = np.argsort(-score[cand[:, 0], cand[:, 1]], kind="stable")
+    used_a = np.zeros(n, bool)
+    used_b = np.zeros(m, bool)
+    chosen = []
+    one_a = a_size == 1
+    one_b = b_size == 1
+    for idx in order:
+        i, j = cand[idx]
+        sa, ka = a_spans[i]
+        sb, kb = b_spans[j]
+        if used_a[sa : sa + ka].any() or used_b[sb : sb + kb].any():
+            continue
+        if ka > 1 or kb > 1:
+            # compare with the best 1-1 link inside this candidate
+            sub = []
+            for ia in range(sa, sa + ka):
+                for jb in range(sb, sb + kb):
+                    sub.append(z[ia, jb] if one_a[ia] and one_b[jb] else -np.inf)
+            if z[i, j] < max(sub) + p.merge_gain * ((ka - 1) + (kb - 1)):
+                continue
+        used_a[sa : sa + ka] = True
+        used_b[sb : sb + kb] = True
+        chosen.append((i, j))
+    return chosen
+
+
+def _monotone(a_spans, b_spans, z, valid, p, n, m):
+    """Best in-order path: beads of windows, 1-0 and 0-1 skips cost nothing; a bead is worth
+    (z - skip_z) per unit it covers, less a penalty per merged unit."""
+    a_idx = {sp: i for i, sp in enumerate(a_spans)}
+    b_idx = {sp: j for j, sp in enumerate(b_spans)}
+    neg = -1e18
+    best = np.full((n + 1, m + 1), neg)
+    back: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    best[0, 0] = 0.0
+    for x in range(n + 1):
+        for y in range(m + 1):
+            cur = best[x, y]
+            if cur == neg:
+                continue
+            if x < n and cur > best[x + 1, y]:
+                best[x + 1, y] = cur
+                back[(x + 1, y)] = (x, y, -1, -1)
+            if y < m and cur > best[x, y + 1]:
+                best[x, y + 1] = cur
+                back[(x, y + 1)] = (x, y, -1, -1)
+            for ka in range(1, p.max_merge + 1):
+                if x + ka > n:
+                    break
+                i = a_idx[(x, ka)]
+                for kb in range(1, p.max_merge + 1):
+                    if y + kb > m:
+                        break
+                    if ka > 1 and kb > 1 and (ka, kb) != (2, 2):
+                        continue
+                    j = b_idx[(y, kb)]
+                    if not valid[i, j]:
+                        continue
+                    size = (ka + kb) / 2
+                    gain = (z[i, j] - p.skip_z) * size - p.merge_penalty_z * (ka + kb - 2)
+                    if gain <= 0:
+                        continue
+                    v = cur + gain
+                    if v > best[x + ka, y + kb]:
+                        best[x + ka, y + kb] = v
+                        back[(x + ka, y + kb)] = (x, y, i, j)
+    chosen = []
+    x, y = n, m
+    while (x, y) != (0, 0):
+        px, py, i, j = back[(x, y)]
+        if i >= 0:
+            chosen.append((i, j))
+        x, y = px, py
+    chosen.reverse()
+    return chosen

