@@ -46,8 +46,8 @@ class AlignParams:
     min_margin_z: float = 0.4  # margin (in standard deviations) a link needs
     merge_gain: float = 0.35  # z-score a merged window must gain over its best single unit
     # monotone mode
-    skip_z: float = 2.2  # z-score below which a 1-1 bead is worth less than skipping
-    merge_penalty_z: float = 0.25
+    skip_z: float = 1.0  # z-score below which a 1-1 bead is worth less than skipping
+    merge_penalty_z: float = -0.2  # < 0: merged windows score lower z than the singles they join
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,17 @@ def _norm(v: np.ndarray) -> np.ndarray:
 
 
 def _windows(vecs: np.ndarray, max_merge: int, given: Mapping | None):
-    """All windows (start, size) with their vectors, sizes 1..max_merge."""
+    """All windows (start, size) with their vectors, sizes 1..max_merge. When ``given`` is a
+    mapping, only the merged windows it holds are candidates."""
     spans, rows = [], []
     n = len(vecs)
     for size in range(1, max_merge + 1):
         for s in range(0, n - size + 1):
             if size == 1:
                 v = vecs[s]
-            elif given is not None and (s, size) in given:
+            elif given is not None:
+                if (s, size) not in given:
+                    continue
                 v = given[(s, size)]
             else:
                 v = _norm(vecs[s : s + size].mean(axis=0))
@@ -95,15 +98,30 @@ def similarity_stats(sim: np.ndarray) -> tuple[float, float]:
     return float(sim.mean()), float(max(sim.std(), 1e-3))
 
 
-def _knn_mean(sim: np.ndarray, k: int, axis: int) -> np.ndarray:
-    """Mean of the k largest values along ``axis``."""
+#: Weight of the encoder prior in the z-score reference, in sentence pairs.
+PRIOR_PAIRS = 60
+
+
+def _blend(mean: float, sd: float, n: int, p_mean: float, p_sd: float) -> tuple[float, float]:
+    w = PRIOR_PAIRS
+    m = (n * mean + w * p_mean) / (n + w)
+    var = (n * (sd**2 + (mean - m) ** 2) + w * (p_sd**2 + (p_mean - m) ** 2)) / (n + w)
+    return m, float(max(np.sqrt(var), 1e-3))
+
+
+def _knn_mean(sim: np.ndarray, k: int, axis: int, fill: float | None = None) -> np.ndarray:
+    """Mean of the k largest values along ``axis``. When the other side has fewer than k units
+    and ``fill`` is given, the missing neighbours count as ``fill`` (an unrelated sentence)."""
     n = sim.shape[axis]
     if n == 0:
         return np.zeros(sim.shape[1 - axis])
-    k = max(1, min(k, n))
-    part = -np.partition(-sim, k - 1, axis=axis)
-    part = part[:k] if axis == 0 else part[:, :k]
-    return part.mean(axis=axis)
+    kk = max(1, min(k, n))
+    part = -np.partition(-sim, kk - 1, axis=axis)
+    part = part[:kk] if axis == 0 else part[:, :kk]
+    total = part.sum(axis=axis)
+    if fill is not None and kk < k:
+        return (total + (k - kk) * fill) / k
+    return total / kk
 
 
 def _moved_flags(pairs: list[tuple[float, float]]) -> list[bool]:
@@ -138,6 +156,7 @@ def align(
     b_windows: Mapping[tuple[int, int], np.ndarray] | None = None,
     a_mask: np.ndarray | None = None,
     b_mask: np.ndarray | None = None,
+    prior: tuple[float, float] | None = None,
 ) -> Alignment:
     """Align two sequences of unit vectors.
 
@@ -148,6 +167,9 @@ def align(
     params : thresholds; :class:`AlignParams` defaults when None.
     a_windows, b_windows : optional vectors of merged windows, keyed ``(start, size)``.
     a_mask, b_mask : optional boolean arrays; False units are never linked (e.g. boilerplate).
+    prior : ``(mean, sd)`` of the encoder's similarity for unrelated sentences. It is blended
+        into the z-score's reference with the weight of ``PRIOR_PAIRS`` sentence pairs, so that
+        very short texts (a few sentences) still get a sensible scale.
 
     Returns
     -------
@@ -176,6 +198,8 @@ def align(
 
     single = a_vecs @ b_vecs.T
     mean, sd = similarity_stats(single[np.ix_(a_ok, b_ok)])
+    if prior is not None:
+        mean, sd = _blend(mean, sd, int(a_ok.sum() * b_ok.sum()), *prior)
     a_spans, a_wv = _windows(a_vecs, p.max_merge, a_windows)
     b_spans, b_wv = _windows(b_vecs, p.max_merge, b_windows)
     # windows must not contain masked units
@@ -183,8 +207,9 @@ def align(
     b_valid = np.array([b_ok[s : s + k].all() for s, k in b_spans])
     sim = a_wv @ b_wv.T
     # neighbourhood of each window against the single units of the other side
-    knn_a = _knn_mean(a_wv @ b_vecs[b_ok].T, p.k, axis=1)
-    knn_b = _knn_mean(a_vecs[a_ok] @ b_wv.T, p.k, axis=0)
+    fill = prior[0] if prior is not None else None
+    knn_a = _knn_mean(a_wv @ b_vecs[b_ok].T, p.k, axis=1, fill=fill)
+    knn_b = _knn_mean(a_vecs[a_ok] @ b_wv.T, p.k, axis=0, fill=fill)
     z = (sim - mean) / sd
     margin_z = (sim - (knn_a[:, None] + knn_b[None, :]) / 2) / sd
     a_size = np.array([k for _, k in a_spans])
@@ -250,8 +275,9 @@ def _greedy(a_spans, b_spans, z, margin_z, allowed, a_size, b_size, p, n, m):
 
 
 def _monotone(a_spans, b_spans, z, valid, p, n, m):
-    """Best in-order path: beads of windows, 1-0 and 0-1 skips cost nothing; a bead is worth
-    (z - skip_z) per unit it covers, less a penalty per merged unit."""
+    """Best in-order path: 1-0 and 0-1 skips are worth nothing; a bead is worth its z-score less
+    ``skip_z``, less ``merge_penalty_z`` per unit beyond 1-1 (so a merge must beat the 1-1 link
+    it replaces by that much)."""
     a_idx = {sp: i for i, sp in enumerate(a_spans)}
     b_idx = {sp: j for j, sp in enumerate(b_spans)}
     neg = -1e18
@@ -272,17 +298,18 @@ def _monotone(a_spans, b_spans, z, valid, p, n, m):
             for ka in range(1, p.max_merge + 1):
                 if x + ka > n:
                     break
-                i = a_idx[(x, ka)]
+                i = a_idx.get((x, ka))
+                if i is None:
+                    continue
                 for kb in range(1, p.max_merge + 1):
                     if y + kb > m:
                         break
                     if ka > 1 and kb > 1 and (ka, kb) != (2, 2):
                         continue
-                    j = b_idx[(y, kb)]
-                    if not valid[i, j]:
+                    j = b_idx.get((y, kb))
+                    if j is None or not valid[i, j]:
                         continue
-                    size = (ka + kb) / 2
-                    gain = (z[i, j] - p.skip_z) * size - p.merge_penalty_z * (ka + kb - 2)
+                    gain = z[i, j] - p.skip_z - p.merge_penalty_z * (ka + kb - 2)
                     if gain <= 0:
                         continue
                     v = cur + gain

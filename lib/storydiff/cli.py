@@ -11,6 +11,7 @@ import logging
 import sys
 
 from .corpus import CorpusError
+from .embed import EncoderError
 
 __all__ = ["main"]
 
@@ -27,6 +28,70 @@ def _cmd_tour(args) -> int:
     return 0
 
 
+def _load_side(path: str, lang: str | None):
+    from .corpus import load_text
+
+    return load_text(path, language=lang, languages=None)
+
+
+def _cmd_compare(args) -> int:
+    import json
+
+    from .compare import compare
+    from .embed import get_encoder
+
+    a = _load_side(args.a, args.lang_a)
+    b = _load_side(args.b, args.lang_b)
+    for art, path in ((a, args.a), (b, args.b)):
+        if not art.text.strip():
+            raise CorpusError(f"{path}: the text is empty")
+    enc = get_encoder(args.encoder, prompt=args.prompt or "")
+    comp = compare(a, b, encoder=enc, order=args.order, presegmented=args.presegmented)
+    if args.html:
+        from pathlib import Path
+
+        Path(args.html).write_text(comp.to_html(), encoding="utf-8")
+    if args.csv:
+        comp.to_csv(args.csv)
+    if args.json:
+        d = comp.to_dict()
+        json.dump(d, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(_summary_text(comp, width=args.width))
+    return 0
+
+
+def _summary_text(comp, width: int = 100) -> str:
+    import textwrap
+
+    col = max(30, (width - 9) // 2)
+    s = comp.summary()
+    lines = [
+        f"A: {comp.a.label}  {comp.a.source or ''}",
+        f"B: {comp.b.label}  {comp.b.source or ''}",
+        f"encoder {comp.settings['encoder']}, order {comp.settings['order']}",
+        f"B keeps {s.get('a_same_sentences', 0)} of A's sentences unchanged, changes "
+        f"{s.get('a_changed_sentences', 0)}, drops {s.get('a_dropped_sentences', 0)}; "
+        f"B adds {s.get('b_added_sentences', 0)} sentences.",
+        "",
+        f"{'':3}{'A':<{col}}   {'B':<{col}}",
+    ]
+    marks = {"same": "=", "changed": "~", "dropped": "-", "added": "+"}
+    for _, row in comp.to_frame().iterrows():
+        left = textwrap.wrap(row["a_text"], col) or [""]
+        right = textwrap.wrap(row["b_text"], col) or [""]
+        mark = marks[row["status"]] + ("m" if row["moved"] else " ")
+        for k in range(max(len(left), len(right))):
+            lines.append(f"{mark if k == 0 else '':3}{left[k] if k < len(left) else '':<{col}}   "
+                         f"{right[k] if k < len(right) else ''}")
+        if row["details"]:
+            lines.append(f"{'':3}  differs: {row['details']}")
+    lines.append("")
+    lines.append("= same   ~ changed   - dropped by B   + added by B   m moved")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="storydiff", description="How outlets tell the same story.")
     ap.add_argument("-v", "--verbose", action="store_true", help="log progress")
@@ -34,11 +99,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tour", help="table of the corpus: outlets, languages, dates, lengths")
     p.add_argument("corpus", help="corpus folder (e.g. corpus/)")
     p.set_defaults(func=_cmd_tour)
+
+    p = sub.add_parser("compare", help="compare article B with article A, sentence by sentence")
+    p.add_argument("a", help="article A: a corpus file (.md with front matter) or a UTF-8 text file")
+    p.add_argument("b", help="article B")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--html", metavar="FILE", help="also write the side-by-side reading as HTML")
+    p.add_argument("--csv", metavar="FILE", help="also write the links as CSV")
+    p.add_argument("--presegmented", action="store_true", help="one unit per line, kept exactly")
+    p.add_argument("--order", choices=("free", "monotone"), default="free",
+                   help="free: outlets reorder, cut, add (default); monotone: true translations")
+    p.add_argument("--lang-a", help="language of A (two-letter code); detected when omitted")
+    p.add_argument("--lang-b", help="language of B")
+    p.add_argument("--encoder", default="usem3",
+                   help="usem3 (default), e5, or st:<sentence-transformers model name or folder>")
+    p.add_argument("--prompt", help="text put before each sentence for st: models (e5: 'query: ')")
+    p.add_argument("--width", type=int, default=110, help="width of the readable summary")
+    p.set_defaults(func=_cmd_compare)
     return ap
-
-
-class _Fail(Exception):
-    pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="storydiff: %(message)s")
     try:
         return args.func(args)
-    except CorpusError as exc:
+    except (CorpusError, EncoderError) as exc:
         print(f"storydiff: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

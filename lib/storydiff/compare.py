@@ -219,13 +219,55 @@ def _rebuild_text(units) -> str:
     return "".join(chars)
 
 
-def _window_vectors(units, texts_vecs, enc, max_merge):
-    """Vectors of the joined text of every window of 2..max_merge adjacent comparable units."""
+# Unrelated sentences on many topics, German and English: their cross-similarities give each
+# encoder's baseline for "unrelated" (see align(prior=...)).
+_BACKGROUND_DE = [
+    "Der Zug nach Hamburg hatte am Morgen eine Stunde Verspätung.",
+    "Im Garten blühen jetzt die ersten Tulpen.",
+    "Die Zentralbank hat den Leitzins unverändert gelassen.",
+    "Das Konzert in der Philharmonie war ausverkauft.",
+    "Forscher haben eine neue Käferart im Regenwald entdeckt.",
+    "Der Verein gewann das Heimspiel mit zwei zu null.",
+    "Die Gemeinde plant einen neuen Radweg entlang des Flusses.",
+    "Viele Studierende suchen zum Semesterbeginn eine Wohnung.",
+    "Das Rezept braucht drei Eier und etwas Zucker.",
+    "Der Sturm hat in der Nacht mehrere Bäume entwurzelt.",
+    "Die Ausstellung zeigt Gemälde aus dem 17. Jahrhundert.",
+    "Der Konzern meldete für das Quartal einen Gewinnrückgang.",
+]
+_BACKGROUND_EN = [
+    "The museum reopened after two years of renovation.",
+    "She ran the marathon in just under four hours.",
+    "The new phone has a larger battery than its predecessor.",
+    "Farmers are worried about the dry summer.",
+    "The city council voted to extend the library's opening hours.",
+    "A rare comet will be visible from Europe next week.",
+    "The airline cancelled dozens of flights because of a strike.",
+    "He learned to play the violin as a child.",
+    "The bakery on the corner sells bread until noon.",
+    "Scientists measured record temperatures in the Arctic.",
+    "The film won three awards at the festival.",
+    "Prices for heating oil rose sharply in the autumn.",
+]
+
+
+def encoder_prior(enc) -> tuple[float, float]:
+    """Mean and standard deviation of the encoder's similarity for unrelated sentence pairs."""
+    de = embed(_BACKGROUND_DE, enc)
+    en = embed(_BACKGROUND_EN, enc)
+    sims = np.concatenate([(de @ en.T).ravel(), (de @ de.T)[np.triu_indices(len(de), 1)],
+                           (en @ en.T)[np.triu_indices(len(en), 1)]])
+    return float(sims.mean()), float(sims.std())
+
+
+def _window_vectors(units, enc, max_merge):
+    """Vectors of the joined text of every window of 2..max_merge adjacent comparable units of
+    the same kind (a headline is never merged with a subhead or a body sentence)."""
     keys, texts = [], []
     for size in range(2, max_merge + 1):
         for s in range(0, len(units) - size + 1):
             win = units[s : s + size]
-            if all(u.comparable for u in win):
+            if all(u.comparable and u.kind == win[0].kind for u in win):
                 keys.append((s, size))
                 texts.append(" ".join(u.text for u in win))
     if not keys:
@@ -277,9 +319,9 @@ def compare(
     a_vecs = embed([u.text for u in ua], enc)
     b_vecs = embed([u.text for u in ub], enc)
     res = align(a_vecs, b_vecs, order=order, params=params,
-                a_windows=_window_vectors(ua, a_vecs, enc, params.max_merge),
-                b_windows=_window_vectors(ub, b_vecs, enc, params.max_merge),
-                a_mask=a_mask, b_mask=b_mask)
+                a_windows=_window_vectors(ua, enc, params.max_merge),
+                b_windows=_window_vectors(ub, enc, params.max_merge),
+                a_mask=a_mask, b_mask=b_mask, prior=encoder_prior(enc))
     def word_sim(xs, ys):
         return embed(xs, enc) @ embed(ys, enc).T
 

@@ -265,7 +265,8 @@ def load_text(
     path : the text file.
     language : ISO-639-1 code; detected when ``None``.
     id : article id; derived from the file name when ``None``.
-    languages : the codes accepted (default: ``de`` and ``en``).
+    languages : the codes accepted; None accepts any two-letter code (the encoder decides
+        what it understands).
     """
     p = Path(path)
     text = read_text_file(p)
@@ -278,18 +279,14 @@ def load_text(
         return art
     if text.endswith("\n"):
         text = text[:-1]
-    allowed = tuple(languages) if languages is not None else LANGUAGES
     if language is None:
         language = detect_language(text)
-        if language not in allowed:
-            raise CorpusError(
-                f"{p}: detected language {language!r}, which is not supported here; "
-                "give the language explicitly (e.g. --lang-a de)"
-            )
-    else:
-        if not _ISO.match(str(language)):
-            raise CorpusError(f"{p}: language {language!r} is not a two-letter ISO code")
-        language = _check_language(language, p, "language", allowed)
+        log.info("%s: detected language %s", p, language)
+    language = str(language).strip().lower()
+    if not _ISO.match(language):
+        raise CorpusError(f"{p}: language {language!r} is not a two-letter ISO code such as de or en")
+    if languages is not None:
+        language = _check_language(language, p, "language", languages)
     return Article(id=id or _slugify(p.stem) or "article", language=language, text=text,
                    source=str(p))
 

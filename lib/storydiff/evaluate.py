@@ -1,0 +1,110 @@
+"""Score a Comparison against a hand-made gold alignment (``corpus/gold/*.json``).
+
+The metrics follow ``../shared/bench/README.md`` (two-outlet pairs), restricted to story units:
+
+- **link strict**: a predicted link is right when its A ids and B ids both equal a gold link's;
+- **link lax**: a predicted link is right when it shares a B unit with the gold partners of its
+  A units;
+- **only_a / only_b**: the dropped and added units, as sets;
+- **changed**: a predicted ``changed`` link is right when it overlaps a gold ``changed`` link
+  (shares an A and a B unit); recall is the share of gold ``changed`` links so found.
+
+P = right predictions / predictions, R = found gold items / gold items, F1 their harmonic mean.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .corpus import CorpusError
+
+__all__ = ["load_gold", "evaluate"]
+
+
+def load_gold(path: str | Path) -> dict:
+    """Read a gold file; raises :class:`CorpusError` with the file name when it is malformed."""
+    p = Path(path)
+    try:
+        gold = json.loads(p.read_text(encoding="utf-8"))
+        for key in ("a", "b", "links", "only_a", "only_b"):
+            gold[key]
+    except (OSError, ValueError, KeyError) as exc:
+        raise CorpusError(f"{p}: not a storydiff gold file ({exc})") from None
+    gold["source"] = str(p)
+    return gold
+
+
+def _prf(tp_p: int, n_p: int, tp_r: int, n_r: int) -> dict:
+    p = tp_p / n_p if n_p else 0.0
+    r = tp_r / n_r if n_r else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"P": p, "R": r, "F1": f, "n_pred": n_p, "n_gold": n_r}
+
+
+def _check_texts(comp, gold) -> None:
+    for lk in gold["links"]:
+        for side, units in (("a", comp.a_units), ("b", comp.b_units)):
+            for uid, text in zip(lk[side], lk.get(f"{side}_text", []), strict=False):
+                if uid >= len(units) or units[uid].text != text:
+                    raise CorpusError(
+                        f"{gold.get('source', 'gold')}: unit {side}{uid} is no longer {text[:40]!r}; "
+                        "the segmentation changed since the gold was made; re-annotate the ids"
+                    )
+
+
+def evaluate(comp, gold: dict | str | Path) -> dict:
+    """Precision, recall and F1 of a Comparison against a gold alignment.
+
+    Parameters
+    ----------
+    comp : a :class:`storydiff.compare.Comparison` of the gold's two articles.
+    gold : the gold dict or the path of a gold file.
+
+    Returns
+    -------
+    dict metric -> {"P", "R", "F1", "n_pred", "n_gold"}, plus "errors": the wrong and missed
+    links as texts, for reading.
+    """
+    if not isinstance(gold, dict):
+        gold = load_gold(gold)
+    if (gold["a"], gold["b"]) != (comp.a.id, comp.b.id):
+        raise CorpusError(f"gold is for {gold['a']} vs {gold['b']}, not {comp.a.id} vs {comp.b.id}")
+    _check_texts(comp, gold)
+    story_a = {u.id for u in comp.a_units if u.comparable}
+    story_b = {u.id for u in comp.b_units if u.comparable}
+    G = {(frozenset(x["a"]), frozenset(x["b"])) for x in gold["links"]}
+    P = {(frozenset(lk.a), frozenset(lk.b)) for lk in comp.links if set(lk.a) <= story_a}
+    out = {"link_strict": _prf(len(P & G), len(P), len(G & P), len(G))}
+    reach_g: dict[int, set] = {}
+    for a, b in G:
+        for i in a:
+            reach_g.setdefault(i, set()).update(b)
+    reach_p: dict[int, set] = {}
+    for a, b in P:
+        for i in a:
+            reach_p.setdefault(i, set()).update(b)
+    lax_p = sum(1 for a, b in P if b & set().union(*(reach_g.get(i, set()) for i in a)))
+    lax_r = sum(1 for a, b in G if b & set().union(*(reach_p.get(i, set()) for i in a)))
+    out["link_lax"] = _prf(lax_p, len(P), lax_r, len(G))
+    for key, story in (("only_a", story_a), ("only_b", story_b)):
+        g = {x["id"] if isinstance(x, dict) else x for x in gold[key]}
+        q = set(getattr(comp, key)) & story
+        out[key] = _prf(len(g & q), len(q), len(g & q), len(g))
+    GC = [(set(x["a"]), set(x["b"])) for x in gold["links"] if x["status"] == "changed"]
+    PC = [(set(lk.a), set(lk.b)) for lk in comp.links if lk.status == "changed"]
+
+    def overlap(x, y):
+        return bool(x[0] & y[0]) and bool(x[1] & y[1])
+
+    out["changed"] = _prf(sum(1 for q in PC if any(overlap(q, t) for t in GC)), len(PC),
+                          sum(1 for t in GC if any(overlap(t, q) for q in PC)), len(GC))
+
+    def text(units, ids):
+        return " ".join(units[i].text for i in sorted(ids))
+
+    out["errors"] = {
+        "wrong_links": [(text(comp.a_units, a), text(comp.b_units, b)) for a, b in P - G],
+        "missed_links": [(text(comp.a_units, a), text(comp.b_units, b)) for a, b in G - P],
+    }
+    return out

@@ -1,0 +1,51 @@
+import pytest
+from storydiff.details import compare_details, extract_numbers, names_match
+
+
+@pytest.mark.parametrize(
+    "text,lang,values",
+    [
+        ("Über 1.000 Soldaten", "de", ["1000"]),
+        ("More than 1,000 soldiers", "en", ["1000"]),
+        ("1000 Soldaten", "de", ["1000"]),
+        ("eine Quote von 1,5 Prozent", "de", ["1.5"]),
+        ("a rate of 1.5 percent", "en", ["1.5"]),
+        ("Putin (69) und Lukaschenko (67)", "de", ["69", "67"]),
+        ("in 2014-2015", "en", ["2014", "2015"]),
+        ("am 8. August", "de", ["date:08-08"]),
+        ("on August 8", "en", ["date:08-08"]),
+        ("on 7th August", "en", ["date:08-07"]),
+        ("Publiziert: 09.04.2022 um 21:06 Uhr", "de", ["date:04-09", "2022", "time:21:06"]),
+        ("in the 89th minute", "en", ["89"]),
+    ],
+)
+def test_numbers(text, lang, values):
+    assert sorted(v for v, _ in extract_numbers(text, lang)) == sorted(values)
+
+
+@pytest.mark.parametrize(
+    "x,y,same",
+    [("Lukashenko", "Lukaschenko", True), ("Kyiv", "Kiew", True), ("Kiev", "Kyiv", True),
+     ("Tichanovskaya", "Tichanowskaja", True), ("Putin", "Putins", True), ("Munich", "München", True),
+     ("Flick", "Brandenburg", False), ("Taylor", "Bournemouth", False)],
+)
+def test_names(x, y, same):
+    assert names_match(x, y) is same
+
+
+def test_number_words_do_not_make_a_difference_on_their_own():
+    assert compare_details("die ersten beiden Spiele", "the first two games", "de", "en") == []
+    d = compare_details("13 Tage Urlaub", "26 days off", "de", "en")
+    assert [(x.kind, x.a, x.b) for x in d] == [("number", "13", "26")]
+
+
+def test_missing_number_is_a_detail():
+    d = compare_details("Veteranen, die in der Donbass-Region kämpften.",
+                        "veterans who fought in the Donbass region in 2014-2015.", "de", "en")
+    assert {x.kind for x in d} == {"number"} and all(x.a is None for x in d)
+
+
+def test_quote_on_one_side_only():
+    d = compare_details("Er sagte, er habe keine Angst vor dem Tod.",
+                        "He said: “I am not afraid of death at all.”", "de", "en")
+    assert [x.kind for x in d] == ["quote"]
