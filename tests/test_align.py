@@ -1,6 +1,7 @@
 """The aligner on real German and English sentences: reordering, merges, additions, drops."""
 
 import pytest
+
 from storydiff.compare import compare
 from storydiff.corpus import Article
 
@@ -128,7 +129,8 @@ def test_every_unit_once():
 
 
 def test_furniture_is_never_linked_to_body():
-    a = Article(id="a", language="de", text="Fehler gefunden? Jetzt melden\nEiner der Kämpfer ist Pavel Kulazhanka (36).")
+    a = Article(id="a", language="de",
+                text="Fehler gefunden? Jetzt melden\nEiner der Kämpfer ist Pavel Kulazhanka (36).")
     b = Article(id="b", language="en", text="One of the fighters is Pavel Kulazhanka (36).\nAlso read")
     c = compare(a, b)
     assert links(c) == {((1,), (0,))}

@@ -4,6 +4,7 @@ import sys
 
 import pytest
 from conftest import SHARED, write_article
+
 from storydiff.corpus import CorpusError, load_article, load_corpus, load_corpus_report, load_text
 
 SEEDS = {

@@ -1,4 +1,5 @@
 import pytest
+
 from storydiff.details import compare_details, extract_numbers, names_match
 
 

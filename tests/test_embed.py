@@ -3,6 +3,7 @@ import sqlite3
 
 import numpy as np
 import pytest
+
 from storydiff.embed import EmbeddingCache, EncoderError, embed, get_encoder
 
 

@@ -2,6 +2,7 @@ import time
 import tracemalloc
 
 import pytest
+
 from storydiff.corpus import Article
 from storydiff.segment import segment, segment_lines
 

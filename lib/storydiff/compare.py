@@ -333,7 +333,7 @@ def compare(
         wa, wb = len(ta.split()), len(tb.split())
         if max(wa, wb) >= PARTIAL_RATIO * max(1, min(wa, wb)):
             details.append(Detail("partial", ta if wa > wb else None, tb if wb > wa else None))
-        links.append(Link(rl.a, rl.b, rl.similarity, "changed" if details else "same", rl.moved,
+        links.append(Link(rl.a, rl.b, round(rl.similarity, 4), "changed" if details else "same", rl.moved,
                           tuple(details)))
     settings = {
         "encoder": enc.name,
