@@ -290,8 +290,9 @@ class EmbeddingCache:
                 f"SELECT key, dim, data FROM vecs WHERE key IN ({','.join('?' * len(chunk))})", chunk
             ).fetchall()
             for k, dim, data in rows:
-                vec = np.frombuffer(data, dtype=np.float32)
-                if vec.shape != (dim,) or not np.all(np.isfinite(vec)):
+                ok = isinstance(data, bytes) and isinstance(dim, int) and len(data) == 4 * dim
+                vec = np.frombuffer(data, dtype=np.float32) if ok else None
+                if vec is None or not np.all(np.isfinite(vec)):
                     log.warning("embedding cache: damaged entry dropped; it will be recomputed")
                     continue
                 out[k] = vec
@@ -350,7 +351,7 @@ def embed(
     texts = list(texts)
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    store = default_cache() if cache is True else (cache or None)
+    store = default_cache() if cache is True else (None if cache in (False, None) else cache)
     keys = [EmbeddingCache.key(enc, t) for t in texts]
     found = store.get_many(list(set(keys))) if store is not None else {}
     todo = list(dict.fromkeys(k for k in keys if k not in found))
