@@ -227,7 +227,14 @@ WORD_MATCH = 0.5
 
 
 def _quotes(text: str) -> list[str]:
-    return [q.strip() for q in _QUOTE.findall(text) if len(q.split()) >= 3]
+    """Quotations of three words or more; a quoted name or title (every word capitalised, as in
+    «Kastus Kalinouski Batallion») is not a quotation."""
+    out = []
+    for q in _QUOTE.findall(text):
+        words = q.split()
+        if len(words) >= 3 and not all(w[:1].isupper() for w in words):
+            out.append(q.strip())
+    return out
 
 
 def _name_candidates(text: str, language: str) -> list[str]:

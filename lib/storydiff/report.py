@@ -18,48 +18,10 @@ __all__ = ["side_by_side_fragment", "side_by_side_html"]
 _LABEL = {"same": "same", "changed": "changed", "dropped": "dropped by B", "added": "added by B",
           "furniture": "page furniture (not compared)"}
 
-_CSS = """
-.sd-wrap{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:14px;line-height:1.45;color:#222}
-.sd-legend span{display:inline-block;margin-right:1em}
-.sd-legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-1px;border-radius:2px}
-.sd-cols{display:grid;grid-template-columns:1fr 1fr;gap:1.2em}
-.sd-col h3{margin:.3em 0;font-size:15px}
-.sd-u{display:block;margin:.15em 0;padding:.15em .4em;border-left:5px solid transparent;border-radius:3px;cursor:pointer}
-.sd-u:focus{outline:2px solid #333}
-.sd-same{border-left-color:#0072B2;background:#e8f1f8}
-.sd-changed{border-left-color:#E69F00;background:#fdf3e0}
-.sd-dropped{border-left-color:#D55E00;background:#fbe9e0;font-weight:600}
-.sd-added{border-left-color:#009E73;background:#e0f4ee;font-weight:600}
-.sd-furniture{color:#888;font-size:12px;cursor:default}
-.sd-moved::after{content:' \\21C4 moved';font-size:11px;color:#555}
-.sd-u.sd-active{outline:3px solid #000;background:#fff7a8}
-.sd-u.sd-partner{outline:3px dashed #000;background:#fff7a8}
-.sd-info{position:sticky;top:0;background:#fff;border:1px solid #ccc;padding:.4em .6em;margin:.5em 0;min-height:1.5em}
-"""
+def _asset(name: str) -> str:
+    from importlib.resources import files
 
-_JS = """
-(function(){
- var root=document.getElementById('%(rid)s'); if(!root) return;
- var links=JSON.parse(root.getAttribute('data-links'));
- var info=root.querySelector('.sd-info');
- function clear(){root.querySelectorAll('.sd-active,.sd-partner').forEach(function(e){e.classList.remove('sd-active','sd-partner');});}
- function show(el){
-  clear(); el.classList.add('sd-active');
-  var k=el.getAttribute('data-link');
-  if(k===null||k===''){info.textContent=el.getAttribute('data-status-label')+' (no partner in the other article)';return;}
-  var lk=links[+k];
-  lk.a.forEach(function(i){var e=root.querySelector('[data-side=a][data-id="'+i+'"]'); if(e&&e!==el) e.classList.add('sd-partner');});
-  lk.b.forEach(function(i){var e=root.querySelector('[data-side=b][data-id="'+i+'"]'); if(e&&e!==el) e.classList.add('sd-partner');});
-  var d=lk.details.map(function(x){return x.kind+': '+(x.a===null?'—':x.a)+' → '+(x.b===null?'—':x.b);}).join('; ');
-  info.textContent=lk.status+(lk.moved?', moved':'')+' · similarity '+lk.similarity.toFixed(2)+(d?' · differs: '+d:'');
- }
- root.querySelectorAll('.sd-u[data-side]').forEach(function(el){
-  if(el.classList.contains('sd-furniture')) return;
-  el.addEventListener('click',function(){show(el);});
-  el.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();show(el);}});
- });
-})();
-"""
+    return files("storydiff").joinpath(name).read_text(encoding="utf-8")
 
 
 def _column(comp, side: str) -> str:
@@ -104,12 +66,12 @@ def side_by_side_fragment(comp) -> str:
                 f"{s.get('b_added_sentences', 0)} of its own. Encoder: {comp.settings.get('encoder')}.")
     data = html.escape(json.dumps(links, ensure_ascii=False), quote=True)
     return (
-        f"<style>{_CSS}</style><div class='sd-wrap' id='{rid}' data-links=\"{data}\">"
+        f"<style>{_asset('report.css')}</style><div class='sd-wrap' id='{rid}' data-links=\"{data}\">"
         f"<p>{html.escape(headline)}</p><div class='sd-legend'>{legend}"
         "<span>⇄ moved: told in another place</span></div>"
         "<div class='sd-info' aria-live='polite'>Click a sentence to see its partner.</div>"
         f"<div class='sd-cols'>{_column(comp, 'a')}{_column(comp, 'b')}</div></div>"
-        f"<script>{_JS % {'rid': rid}}</script>"
+        f"<script>{_asset('report.js').replace('__ROOT_ID__', rid)}</script>"
     )
 
 

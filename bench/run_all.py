@@ -1,0 +1,40 @@
+"""`make bench`: every benchmark against ../shared/bench, printed as tables.
+
+    python bench/run_all.py [--shared ../shared] [--encoders usem3 e5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import comparable_hard  # noqa: E402
+import speed  # noqa: E402
+import textberg  # noqa: E402
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", default=str(comparable_hard.ROOT.parent / "shared"))
+    ap.add_argument("--encoders", nargs="+", default=["usem3", "e5"])
+    args = ap.parse_args(argv)
+    if not (Path(args.shared) / "bench").is_dir():
+        print(f"{args.shared}/bench not found: the benchmarks need ../shared beside the checkout",
+              file=sys.stderr)
+        return 2
+    rc = 0
+    for enc in args.encoders:
+        print(f"\n=== comparable-hard ({enc}) ===")
+        rc |= comparable_hard.main(["--encoder", enc, "--shared", args.shared])
+        print(f"\n=== Text+Berg test, monotone ({enc}) ===")
+        rc |= textberg.main(["--encoder", enc, "--shared", args.shared])
+    print("\n=== speed ===")
+    rc |= speed.main(["--shared", args.shared])
+    return rc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
