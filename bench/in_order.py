@@ -4,7 +4,7 @@ Aligns each test document with ``order="monotone"`` on the gold sentence split (
 writes ``bench/out/textberg-<encoder>/test{0..6}.align`` in the gold's bead format, and scores
 them with the shared scorer (``score.py ladder``: strict and lax P/R/F1, micro over documents).
 
-    python bench/textberg.py [--encoder usem3|e5] [--docs dev] [--shared ../shared]
+    python bench/in_order.py [--encoder usem3|e5] [--docs dev] [--shared ../shared]
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from comparable_hard import ROOT, load_scorer  # noqa: E402
+from two_outlets import ROOT, load_scorer  # noqa: E402
 
 
 def align_doc(tb: Path, doc: str, encoder: str) -> list[str]:
