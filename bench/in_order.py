@@ -23,7 +23,7 @@ def align_doc(tb: Path, doc: str, encoder: str) -> list[str]:
     from storydiff.corpus import load_text
 
     a = load_text(tb / f"{doc}.de", language="de")
-    b = load_text(tb / f"{doc}.fr", language="fr", languages=None)
+    b = load_text(tb / f"{doc}.fr", language="fr")
     comp = compare(a, b, encoder=encoder, order="monotone", presegmented=True)
     beads = [(list(lk.a), list(lk.b)) for lk in comp.links]
     beads += [([i], []) for i in comp.only_a if comp.a_units[i].text.strip()]

@@ -42,9 +42,6 @@ def _cmd_compare(args) -> int:
 
     a = _load_side(args.a, args.lang_a)
     b = _load_side(args.b, args.lang_b)
-    for art, path in ((a, args.a), (b, args.b)):
-        if not art.text.strip():
-            raise CorpusError(f"{path}: the text is empty")
     enc = get_encoder(args.encoder, prompt=args.prompt or "")
     comp = compare(a, b, encoder=enc, order=args.order, presegmented=args.presegmented)
     if args.html:

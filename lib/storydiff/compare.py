@@ -251,8 +251,19 @@ _BACKGROUND_EN = [
 ]
 
 
+_PRIORS: dict[tuple[str, str], tuple[float, float]] = {}
+
+
 def encoder_prior(enc) -> tuple[float, float]:
-    """Mean and standard deviation of the encoder's similarity for unrelated sentence pairs."""
+    """Mean and standard deviation of the encoder's similarity for unrelated sentence pairs
+    (computed once per encoder and version)."""
+    key = (enc.name, enc.version)
+    if key not in _PRIORS:
+        _PRIORS[key] = _background_stats(enc)
+    return _PRIORS[key]
+
+
+def _background_stats(enc) -> tuple[float, float]:
     de = embed(_BACKGROUND_DE, enc)
     en = embed(_BACKGROUND_EN, enc)
     sims = np.concatenate([(de @ en.T).ravel(), (de @ de.T)[np.triu_indices(len(de), 1)],

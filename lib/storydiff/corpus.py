@@ -71,7 +71,7 @@ class Article:
     Example
     -------
     >>> a = load_article("corpus/articles/blick-de-belarussen-kaempfen.md")  # doctest: +SKIP
-    >>> a.outlet, a.language
+    >>> a.outlet, a.language  # doctest: +SKIP
     ('Blick', 'de')
     """
 

