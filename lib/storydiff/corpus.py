@@ -310,9 +310,9 @@ def load_corpus(directory: str | Path, *, errors: str = "raise") -> list[Article
     Parameters
     ----------
     directory : the corpus folder; ``corpus/`` and ``corpus/articles/`` both work.
-    errors : ``"raise"`` stops at the first bad file with a :class:`CorpusError`;
-        ``"collect"`` loads the good files and returns the problems as well
-        (see :func:`load_corpus_report`).
+    errors : ``"raise"`` stops with a :class:`CorpusError` naming the first bad file;
+        ``"collect"`` loads the good files and logs a warning for each bad one
+        (:func:`load_corpus_report` returns the problems instead).
 
     Returns
     -------
@@ -322,6 +322,8 @@ def load_corpus(directory: str | Path, *, errors: str = "raise") -> list[Article
     if problems and errors == "raise":
         raise CorpusError(problems[0] if len(problems) == 1 else
                           f"{len(problems)} bad files; first: {problems[0]}")
+    for msg in problems:  # errors="collect": say what was left out, never skip silently
+        log.warning(msg)
     return articles
 
 
@@ -351,6 +353,4 @@ def load_corpus_report(directory: str | Path) -> tuple[list[Article], list[str]]
             continue
         seen[art.id] = str(f)
         articles.append(art)
-    for msg in problems:
-        log.warning(msg)
     return sorted(articles, key=lambda a: a.id), problems
