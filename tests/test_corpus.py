@@ -132,3 +132,4 @@ def test_cli_bad_corpus_file_is_one_line_no_traceback(tmp_path):
     assert r.returncode != 0
     assert "Traceback" not in r.stderr
     assert "bad.md" in r.stderr and "language 'xx'" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
