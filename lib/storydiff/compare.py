@@ -91,6 +91,17 @@ class Comparison:
                 status[i] = lk.status
         return status
 
+    def similarity_matrix(self, encoder=None) -> np.ndarray:
+        """Cosine similarity of every unit of A (rows) with every unit of B (columns).
+
+        The units are embedded again with ``encoder`` (default: the encoder named in
+        ``settings``); with the embedding cache warm this costs a look-up, not a model run.
+        """
+        enc = get_encoder(encoder or self.settings.get("encoder"))
+        a_vecs = embed([u.text for u in self.a_units], enc)
+        b_vecs = embed([u.text for u in self.b_units], enc)
+        return a_vecs @ b_vecs.T
+
     def summary(self) -> dict:
         """Counts of A's and B's story sentences and words by status."""
         from .stories import count_words
@@ -174,7 +185,7 @@ class Comparison:
             rows.append({"status": lk.status, "moved": lk.moved, "similarity": round(lk.similarity, 3),
                          "a_ids": list(lk.a), "a_text": text(self.a_units, lk.a),
                          "b_ids": list(lk.b), "b_text": text(self.b_units, lk.b),
-                         "details": "; ".join(_detail_words(d) for d in lk.details)})
+                         "details": "; ".join(d.in_words() for d in lk.details)})
         for i in self.only_a:
             if self.a_units[i].comparable:
                 rows.append({"status": "dropped", "moved": False, "similarity": None, "a_ids": [i],
@@ -202,10 +213,6 @@ class Comparison:
         from .report import side_by_side_fragment
 
         return side_by_side_fragment(self)
-
-
-def _detail_words(d: Detail) -> str:
-    return f"{d.kind}: {d.a if d.a is not None else '—'} → {d.b if d.b is not None else '—'}"
 
 
 def _rebuild_text(units) -> str:

@@ -41,6 +41,32 @@ class Detail:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "a": self.a, "b": self.b}
 
+    def in_words(self) -> str:
+        """The difference as a short plain-English phrase.
+
+        >>> Detail("number", "2014-2015", None).in_words()
+        'number: A says 2014-2015, B gives no such number'
+        >>> Detail("name", "Taylor", "Bournemouth").in_words()
+        'name: A says Taylor, B says Bournemouth'
+        """
+        if self.kind == "partial":
+            return ("only part matches: A's sentence says more" if self.a is not None
+                    else "only part matches: B's sentence says more")
+        if self.kind == "quote":
+            import textwrap
+
+            qa, qb = (textwrap.shorten(q, 70, placeholder=" …") if q else q for q in (self.a, self.b))
+            if qa is not None and qb is not None:
+                return f"quotation: A quotes „{qa}“, B quotes „{qb}“"
+            side, other = ("A", "B") if qa is not None else ("B", "A")
+            return f"quotation: {side} quotes directly „{qa or qb}“, {other} does not"
+        noun = {"number": "number", "name": "name"}.get(self.kind, self.kind)
+        if self.a is not None and self.b is not None:
+            return f"{noun}: A says {self.a}, B says {self.b}"
+        if self.a is not None:
+            return f"{noun}: A says {self.a}, B gives no such {noun}"
+        return f"{noun}: B says {self.b}, A gives no such {noun}"
+
 
 # --- numbers -------------------------------------------------------------------------------------
 _MONTHS = {

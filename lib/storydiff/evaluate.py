@@ -19,7 +19,10 @@ from pathlib import Path
 
 from .corpus import CorpusError
 
-__all__ = ["load_gold", "evaluate"]
+#: Where the shared benchmark data sits, seen from the repository root.
+SHARED_BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "bench"
+
+__all__ = ["load_gold", "evaluate", "load_bench_pair", "bench_pairs", "threshold_curve"]
 
 
 def load_gold(path: str | Path) -> dict:
@@ -39,7 +42,7 @@ def _prf(tp_p: int, n_p: int, tp_r: int, n_r: int) -> dict:
     p = tp_p / n_p if n_p else 0.0
     r = tp_r / n_r if n_r else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"P": p, "R": r, "F1": f, "n_pred": n_p, "n_gold": n_r}
+    return {"P": p, "R": r, "F1": f, "n_pred": n_p, "n_gold": n_r, "right_pred": tp_p, "found_gold": tp_r}
 
 
 def _check_texts(comp, gold) -> None:
@@ -63,7 +66,7 @@ def evaluate(comp, gold: dict | str | Path) -> dict:
 
     Returns
     -------
-    dict metric -> {"P", "R", "F1", "n_pred", "n_gold"}, plus "errors": the wrong and missed
+    dict metric -> {"P", "R", "F1", "n_pred", "n_gold", "right_pred", "found_gold"}, plus "errors": the wrong and missed
     links as texts, for reading.
     """
     if not isinstance(gold, dict):
@@ -108,3 +111,73 @@ def evaluate(comp, gold: dict | str | Path) -> dict:
         "missed_links": [(text(comp.a_units, a), text(comp.b_units, b)) for a, b in G - P],
     }
     return out
+
+
+def load_bench_pair(pair_dir: str | Path):
+    """One simulated two-outlet pair of ``../shared/bench/comparable-hard`` as (A, B, gold).
+
+    ``a.txt`` is German and ``b.txt`` English, one unit per line (compare them with
+    ``presegmented=True``). The truth file is turned into a gold dict for :func:`evaluate`.
+    """
+    from .corpus import load_text
+
+    d = Path(pair_dir)
+    a = load_text(d / "a.txt", language="de", id=f"{d.name}-a")
+    b = load_text(d / "b.txt", language="en", id=f"{d.name}-b")
+    try:
+        truth = json.loads((d / "truth.json").read_text(encoding="utf-8"))
+        changed = {(tuple(c["a"]), tuple(c["b"])) for c in truth["changed"]}
+        links = [{"a": x["a"], "b": x["b"],
+                  "status": "changed" if (tuple(x["a"]), tuple(x["b"])) in changed else "same"}
+                 for x in truth["links"]]
+        gold = {"a": a.id, "b": b.id, "links": links, "only_a": truth["only_a"],
+                "only_b": truth["only_b"], "source": str(d / "truth.json")}
+    except (OSError, ValueError, KeyError) as exc:
+        raise CorpusError(f"{d / 'truth.json'}: not a comparable-hard truth file ({exc})") from None
+    return a, b, gold
+
+
+def bench_pairs(root: str | Path | None = None, *, names: list[str] | None = None) -> list[Path]:
+    """The pair folders of ``comparable-hard`` (all, or those named), or [] when it is absent."""
+    root = Path(root) if root is not None else SHARED_BENCH / "comparable-hard"
+    if not root.is_dir():
+        return []
+    dirs = sorted(p for p in root.iterdir() if (p / "truth.json").is_file())
+    return [p for p in dirs if names is None or p.name in names]
+
+
+def threshold_curve(items, thresholds, *, metrics=("link_strict", "only_a", "only_b"),
+                    encoder=None, presegmented: bool = False):
+    """Scores as the link threshold (``AlignParams.min_z``) moves, summed over several pairs.
+
+    Parameters
+    ----------
+    items : (A, B, gold) triples.
+    thresholds : the ``min_z`` values to try.
+    metrics : which of :func:`evaluate`'s metrics to report.
+
+    Returns
+    -------
+    pandas.DataFrame with columns ``threshold``, ``metric``, ``P``, ``R``, ``F1`` (micro: counts
+    summed over the pairs before dividing).
+    """
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from .align import AlignParams
+    from .compare import compare
+
+    rows = []
+    for t in thresholds:
+        params = replace(AlignParams(), min_z=float(t))
+        tot = {m: [0, 0, 0, 0] for m in metrics}
+        for a, b, gold in items:
+            res = evaluate(compare(a, b, encoder=encoder, presegmented=presegmented, params=params), gold)
+            for m in metrics:
+                r = res[m]
+                for k, key in enumerate(("right_pred", "n_pred", "found_gold", "n_gold")):
+                    tot[m][k] += r[key]
+        for m in metrics:
+            rows.append({"threshold": float(t), "metric": m, **_prf(*tot[m])})
+    return pd.DataFrame(rows)

@@ -12,7 +12,11 @@ import textwrap
 __all__ = [
     "STATUS_COLORS",
     "KIND_COLORS",
+    "plot_alignment",
     "plot_corpus_timeline",
+    "plot_similarity",
+    "plot_summary",
+    "plot_threshold_curve",
     "plot_unit_kinds",
     "shorten",
 ]
@@ -118,4 +122,239 @@ def plot_corpus_timeline(table, *, ax=None):
     ax.set_title("When each article appeared\n(square = German, circle = English; "
                  "larger = longer)", fontsize=11)
     ax.grid(axis="x", color="#eeeeee")
+    return ax
+
+
+# --- one pair of articles ----------------------------------------------------------------------
+def _story_ids(comp, side: str) -> list[int]:
+    units = comp.a_units if side == "a" else comp.b_units
+    return [u.id for u in units if u.comparable]
+
+
+def _unit_label(comp, side: str, uid: int, width: int) -> str:
+    units = comp.a_units if side == "a" else comp.b_units
+    return f"{side.upper()}{uid}: {shorten(units[uid].text, width)}"
+
+
+def _side_name(comp, side: str) -> str:
+    art = comp.a if side == "a" else comp.b
+    who = art.outlet or art.id
+    return f"{side.upper()} = {shorten(who, 30)} ({art.language})"
+
+
+def plot_similarity(comp, *, sims=None, width: int = 38, ax=None):
+    """Heat map of how similar every story sentence of A is to every one of B, with the links.
+
+    Darker cells are more similar. Each link the aligner chose is outlined in its status colour
+    (blue = same, orange = changed); a dashed outline marks a *moved* link. Rows whose sentence
+    has no partner are labelled in the "dropped" colour, columns in the "added" colour.
+    Page furniture (dates, photo credits) is left out.
+
+    Parameters
+    ----------
+    comp : a :class:`storydiff.compare.Comparison`.
+    sims : the full similarity matrix (A units x B units); computed with
+        :meth:`Comparison.similarity_matrix` when not given.
+    width : characters of each sentence label.
+    """
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    ra, rb = _story_ids(comp, "a"), _story_ids(comp, "b")
+    if sims is None:
+        sims = comp.similarity_matrix()
+    sub = np.asarray(sims)[np.ix_(ra, rb)] if ra and rb else np.zeros((len(ra), len(rb)))
+    ax = _axes(ax, figsize=(max(7.0, 0.2 * len(rb) + 4.5), max(5.0, 0.2 * len(ra) + 4.0)))
+    im = ax.imshow(sub, cmap="Greys", vmin=max(0.0, float(sub.min()) if sub.size else 0), vmax=1.0,
+                   aspect="auto", interpolation="nearest")
+    pos_a = {u: i for i, u in enumerate(ra)}
+    pos_b = {u: j for j, u in enumerate(rb)}
+    for lk in comp.links:
+        rows = [pos_a[i] for i in lk.a if i in pos_a]
+        cols = [pos_b[j] for j in lk.b if j in pos_b]
+        if not rows or not cols:
+            continue
+        ax.add_patch(Rectangle((min(cols) - 0.5, min(rows) - 0.5), max(cols) - min(cols) + 1,
+                               max(rows) - min(rows) + 1, fill=False, lw=2.2,
+                               edgecolor=STATUS_COLORS[lk.status], linestyle="--" if lk.moved else "-"))
+    st_a, st_b = comp.unit_status("a"), comp.unit_status("b")
+    ax.set_yticks(range(len(ra)), [_unit_label(comp, "a", i, width) for i in ra], fontsize=7)
+    ax.set_xticks(range(len(rb)), [_unit_label(comp, "b", j, width) for j in rb], fontsize=7, rotation=90)
+    for tick, i in zip(ax.get_yticklabels(), ra, strict=True):
+        if st_a[i] == "dropped":
+            tick.set_color(STATUS_COLORS["dropped"])
+    for tick, j in zip(ax.get_xticklabels(), rb, strict=True):
+        if st_b[j] == "added":
+            tick.set_color(STATUS_COLORS["added"])
+    ax.set_ylabel(f"sentence of {_side_name(comp, 'a')}")
+    ax.set_xlabel(f"sentence of {_side_name(comp, 'b')}")
+    ax.set_title("How similar each pair of sentences is (darker = more similar)\n"
+                 "outlined: the links chosen; blue = same, orange = changed, dashed = moved; "
+                 "red labels: dropped by B, green labels: added by B", fontsize=9)
+    ax.figure.colorbar(im, ax=ax, shrink=0.5, label="similarity (cosine)")
+    return ax
+
+
+def _ribbon(ax, y0a, y1a, y0b, y1b, x0, x1, color, moved):
+    import numpy as np
+    from matplotlib.patches import Polygon
+
+    t = np.linspace(0, 1, 30)
+    s = 3 * t**2 - 2 * t**3  # smooth step
+    top = y0a + (y0b - y0a) * s
+    bot = y1a + (y1b - y1a) * s
+    xs = x0 + (x1 - x0) * t
+    pts = np.concatenate([np.column_stack([xs, top]), np.column_stack([xs[::-1], bot[::-1]])])
+    ax.add_patch(Polygon(pts, closed=True, facecolor=color, alpha=0.35 if not moved else 0.25,
+                         edgecolor=color if moved else "none", linestyle="--", lw=1.2,
+                         hatch="///" if moved else None))
+
+
+def plot_alignment(comp, *, width: int = 48, ax=None):
+    """The two articles as two columns of sentences (in their own order), joined by ribbons.
+
+    Ribbon colour: blue = same, orange = changed; a hatched ribbon with a dashed edge is a
+    *moved* link (B tells it in another place). Sentences without a partner get a coloured box:
+    vermillion = dropped by B (left column), green = added by B (right column). Page furniture
+    is left out.
+    """
+    from matplotlib.patches import Patch, Rectangle
+
+    ra, rb = _story_ids(comp, "a"), _story_ids(comp, "b")
+    n = max(len(ra), len(rb), 1)
+    ax = _axes(ax, figsize=(13, 0.24 * n + 1.6))
+    pos_a = {u: i for i, u in enumerate(ra)}
+    pos_b = {u: j for j, u in enumerate(rb)}
+    xa, xb = 0.36, 0.64  # inner edges of the two text columns
+    st_a, st_b = comp.unit_status("a"), comp.unit_status("b")
+    for side, ids, status, x, ha in (("a", ra, st_a, xa, "right"), ("b", rb, st_b, xb, "left")):
+        for k, uid in enumerate(ids):
+            st = status[uid]
+            own = st in ("dropped", "added")
+            if own:
+                ax.add_patch(Rectangle((x - 0.355 if side == "a" else x, k - 0.42), 0.355, 0.84,
+                                       facecolor=STATUS_COLORS[st], alpha=0.22, edgecolor="none"))
+            ax.text(x - 0.008 if side == "a" else x + 0.008, k, _unit_label(comp, side, uid, width),
+                    ha=ha, va="center", fontsize=7.5, color="black",
+                    fontweight="bold" if own else "normal")
+    for lk in comp.links:
+        rows = [pos_a[i] for i in lk.a if i in pos_a]
+        cols = [pos_b[j] for j in lk.b if j in pos_b]
+        if rows and cols:
+            _ribbon(ax, min(rows) - 0.4, max(rows) + 0.4, min(cols) - 0.4, max(cols) + 0.4, xa, xb,
+                    STATUS_COLORS[lk.status], lk.moved)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(n - 0.5, -1.6)
+    ax.text(xa - 0.008, -1.1, _side_name(comp, "a"), ha="right", fontsize=10, fontweight="bold")
+    ax.text(xb + 0.008, -1.1, _side_name(comp, "b"), ha="left", fontsize=10, fontweight="bold")
+    ax.axis("off")
+    handles = [Patch(facecolor=STATUS_COLORS["same"], alpha=0.5, label="same"),
+               Patch(facecolor=STATUS_COLORS["changed"], alpha=0.5, label="changed"),
+               Patch(facecolor="white", edgecolor="#555555", hatch="///", linestyle="--", label="moved"),
+               Patch(facecolor=STATUS_COLORS["dropped"], alpha=0.3, label="dropped by B"),
+               Patch(facecolor=STATUS_COLORS["added"], alpha=0.3, label="added by B")]
+    ax.legend(handles=handles, ncols=5, loc="upper center", bbox_to_anchor=(0.5, 0.0), frameon=False,
+              fontsize=9)
+    ax.set_title("Which sentence of A is told where in B", fontsize=11)
+    return ax
+
+
+_SUMMARY_PARTS = (("same", "a", "kept as is"), ("changed", "a", "kept, changed"),
+                  ("dropped", "a", "dropped"), ("added", "b", "added by B"))
+
+
+def summary_table(comparisons):
+    """Per comparison and measure (sentences, words): A's story kept same / changed / dropped and
+    what B adds, as counts and as a share of A's story.
+
+    Returns
+    -------
+    pandas.DataFrame with columns ``pair``, ``measure``, ``a_total`` and, for each of ``same``,
+    ``changed``, ``dropped``, ``added``, the count and ``<part>_pct`` (percent of A's total).
+    """
+    import pandas as pd
+
+    if not isinstance(comparisons, list | tuple):
+        comparisons = [comparisons]
+    rows = []
+    for comp in comparisons:
+        s = comp.summary()
+        for measure in ("sentences", "words"):
+            row = {"pair": f"{_who(comp.b)} vs {_who(comp.a)}", "measure": measure}
+            for part, side, _ in _SUMMARY_PARTS:
+                row[part] = s.get(f"{side}_{part}_{measure}", 0)
+            row["a_total"] = row["same"] + row["changed"] + row["dropped"]
+            for part, _, _ in _SUMMARY_PARTS:
+                row[part + "_pct"] = 100.0 * row[part] / row["a_total"] if row["a_total"] else 0.0
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _who(art) -> str:
+    return f"{art.outlet or shorten(art.id, 24)} ({art.language})"
+
+
+def plot_summary(comparisons, *, ax=None):
+    """Per outlet pair, by sentences and by words: how much of A's story B keeps as is, keeps
+    changed, drops, and how much B adds (a bar beyond 100 % of A's length).
+
+    Parameters
+    ----------
+    comparisons : one Comparison or a list of them (each drawn as two bars).
+    """
+    table = summary_table(comparisons)
+    ax = _axes(ax, figsize=(10, 0.8 * len(table) + 1.8))
+    labels = [f"{r.pair}\nby {r.measure}" for r in table.itertuples()]
+    y = list(range(len(table)))
+    left = [0.0] * len(table)
+    for part, _, words in _SUMMARY_PARTS:
+        vals = table[part + "_pct"].tolist()
+        if part == "added":
+            left = [max(x, 100.0) + 2 for x in left]  # a gap: B's additions come on top of A
+        ax.barh(y, vals, left=left, color=STATUS_COLORS[part], label=words, edgecolor="white")
+        for yi, l0, v, count in zip(y, left, vals, table[part].tolist(), strict=True):
+            if v >= 6:
+                ax.text(l0 + v / 2, yi, f"{count}", ha="center", va="center", fontsize=8,
+                        color="white" if part != "changed" else "black")
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    ax.axvline(100, color="#333333", lw=1, linestyle=":")
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("percent of A's story text (100 % = all of A); numbers in the bars are counts")
+    ax.set_xlim(0, max(110.0, max(a for a in left) + 5))
+    ax.set_title("How much of A's story B keeps, changes and drops, and how much B adds", fontsize=11)
+    ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.16 - 0.1 / max(1, len(table))),
+              frameon=False)
+    return ax
+
+
+def plot_threshold_curve(curve, *, current=None, ax=None):
+    """Precision, recall and F1 as the link threshold moves.
+
+    Parameters
+    ----------
+    curve : DataFrame with columns ``threshold``, ``P``, ``R``, ``F1`` (and optionally
+        ``label`` to draw several curves, e.g. one per gold set); see
+        :func:`storydiff.evaluate.threshold_curve`.
+    current : the threshold storydiff uses by default (a vertical line).
+    """
+    ax = _axes(ax, figsize=(8, 4.5))
+    groups = curve.groupby("label", sort=False) if "label" in curve else [("", curve)]
+    styles = {"P": ("#000000", "o", "precision"), "R": ("#0072B2", "s", "recall"), "F1": ("#E69F00", "^", "F1")}
+    dashes = ["-", "--", ":"]
+    for gi, (label, df) in enumerate(groups):
+        for col, (color, marker, name) in styles.items():
+            ax.plot(df["threshold"], df[col], color=color, marker=marker, markersize=4,
+                    linestyle=dashes[gi % len(dashes)], label=f"{name}{' – ' + label if label else ''}")
+    if current is not None:
+        ax.axvline(current, color="#777777", lw=1)
+        ax.text(current, 1.02, " default", fontsize=8, color="#555555", va="bottom",
+                transform=ax.get_xaxis_transform())
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("link threshold (how far above chance a pair must be to count as a link)")
+    ax.set_ylabel("score (1 = perfect)")
+    ax.grid(color="#eeeeee")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    ax.set_title("Stricter threshold: fewer links, more of them right (precision up, recall down)",
+                 fontsize=10)
     return ax

@@ -10,7 +10,7 @@
   var lk=links[+k];
   lk.a.forEach(function(i){var e=root.querySelector('[data-side=a][data-id="'+i+'"]'); if(e&&e!==el) e.classList.add('sd-partner');});
   lk.b.forEach(function(i){var e=root.querySelector('[data-side=b][data-id="'+i+'"]'); if(e&&e!==el) e.classList.add('sd-partner');});
-  var d=lk.details.map(function(x){return x.kind+': '+(x.a===null?'—':x.a)+' → '+(x.b===null?'—':x.b);}).join('; ');
+  var d=lk.details.join('; ');
   info.textContent=lk.status+(lk.moved?', moved':'')+' · similarity '+lk.similarity.toFixed(2)+(d?' · differs: '+d:'');
  }
  root.querySelectorAll('.sd-u[data-side]').forEach(function(el){

@@ -13,7 +13,7 @@ import uuid
 
 from .plots import STATUS_COLORS
 
-__all__ = ["side_by_side_fragment", "side_by_side_html"]
+__all__ = ["describe", "side_by_side_fragment", "side_by_side_html"]
 
 _LABEL = {"same": "same", "changed": "changed", "dropped": "dropped by B", "added": "added by B",
           "furniture": "page furniture (not compared)"}
@@ -55,7 +55,7 @@ def side_by_side_fragment(comp) -> str:
     """HTML fragment (for Jupyter): legend, info line, and the two columns with their script."""
     rid = "sd-" + uuid.uuid4().hex[:10]
     links = [{"a": list(lk.a), "b": list(lk.b), "status": lk.status, "moved": lk.moved,
-              "similarity": lk.similarity, "details": [d.to_dict() for d in lk.details]}
+              "similarity": lk.similarity, "details": [d.in_words() for d in lk.details]}
              for lk in comp.links]
     legend = "".join(
         f"<span><i style='background:{STATUS_COLORS[s]}'></i>{html.escape(_LABEL[s])}</span>"
@@ -73,6 +73,57 @@ def side_by_side_fragment(comp) -> str:
         f"<div class='sd-cols'>{_column(comp, 'a')}{_column(comp, 'b')}</div></div>"
         f"<script>{_asset('report.js').replace('__ROOT_ID__', rid)}</script>"
     )
+
+
+def _md(text: str, width: int = 160) -> str:
+    """Article text made safe for Markdown: HTML escaped, Markdown marks backslashed, shortened."""
+    import re
+    import textwrap
+
+    short = textwrap.shorten(" ".join(text.split()), width=width, placeholder=" …")
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", html.escape(short, quote=False))
+
+
+def _who(art) -> str:
+    return art.outlet or art.id
+
+
+def describe(comp, *, examples: int = 3) -> str:
+    """What B keeps, changes, drops and adds, in plain words (Markdown), with example sentences.
+
+    Every article text in the result is escaped, so it renders as text.
+
+    Example
+    -------
+    >>> from IPython.display import Markdown  # doctest: +SKIP
+    >>> Markdown(describe(comparison))  # doctest: +SKIP
+    """
+    a, b = _md(_who(comp.a)), _md(_who(comp.b))
+    s = comp.summary()
+    total = sum(s.get(f"a_{k}_sentences", 0) for k in ("same", "changed", "dropped"))
+    lines = [
+        f"Of the {total} story sentences of **{a}** (A), **{b}** (B) tells "
+        f"{s.get('a_same_sentences', 0)} the same way, {s.get('a_changed_sentences', 0)} with a change, "
+        f"and drops {s.get('a_dropped_sentences', 0)}. {b} adds {s.get('b_added_sentences', 0)} "
+        "sentences of its own.", ""]
+    frame = comp.to_frame()
+    for status, verb, col in (("dropped", f"{b} drops", "a_text"), ("added", f"{b} adds", "b_text"),
+                              ("changed", f"{b} changes", None)):
+        rows = frame[frame.status == status]
+        if status == "changed":  # a differing number, name or quotation says more than "partial"
+            rows = rows.iloc[rows.details.str.startswith("only part").argsort(kind="stable")]
+        if rows.empty:
+            lines.append(f"- **{verb}** nothing.")
+            continue
+        more = f" ({len(rows) - examples} more in the table)" if len(rows) > examples else ""
+        lines.append(f"- **{verb}** {len(rows)} sentence{'s' if len(rows) != 1 else ''}, for example{more}:")
+        for r in rows.head(examples).itertuples():
+            if col:
+                lines.append(f"  - “{_md(getattr(r, col))}”")
+            else:
+                lines.append(f"  - A: “{_md(r.a_text, 110)}” → B: “{_md(r.b_text, 110)}” "
+                             f"(*{_md(r.details, 200)}*)")
+    return "\n".join(lines)
 
 
 def side_by_side_html(comp) -> str:
