@@ -13,7 +13,7 @@ import uuid
 
 from .plots import STATUS_COLORS
 
-__all__ = ["describe", "side_by_side_fragment", "side_by_side_html"]
+__all__ = ["describe", "reading_table", "side_by_side_fragment", "side_by_side_html"]
 
 _LABEL = {"same": "same", "changed": "changed", "dropped": "dropped by B", "added": "added by B",
           "furniture": "page furniture (not compared)"}
@@ -124,6 +124,37 @@ def describe(comp, *, examples: int = 3) -> str:
                 lines.append(f"  - A: “{_md(r.a_text, 110)}” → B: “{_md(r.b_text, 110)}” "
                              f"(*{_md(r.details, 200)}*)")
     return "\n".join(lines)
+
+
+_COLUMNS = {"status": "status", "a_text": "A says", "b_text": "B says", "details": "what differs",
+            "similarity": "similarity"}
+
+
+def reading_table(comp, status: str | None = None):
+    """Rows of :meth:`Comparison.to_frame` for reading: whole sentences, wrapped, left aligned.
+
+    Parameters
+    ----------
+    status : keep only rows of this status (``same``, ``changed``, ``dropped``, ``added``).
+
+    Returns
+    -------
+    A pandas ``Styler`` (renders as an HTML table in Jupyter; ``.data`` is the DataFrame).
+    """
+    frame = comp.to_frame()
+    if status is not None:
+        if status not in ("same", "changed", "dropped", "added"):
+            raise ValueError(f"status must be same, changed, dropped or added, not {status!r}")
+        frame = frame[frame.status == status]
+    cols = [c for c in _COLUMNS if c in frame and (status is None or c != "status")]
+    if status in ("dropped", "added"):
+        cols = ["a_text" if status == "dropped" else "b_text"]
+    view = frame[cols].rename(columns=_COLUMNS).reset_index(drop=True)
+    view.index = view.index + 1
+    return (view.style.set_properties(**{"text-align": "left", "white-space": "normal",
+                                         "vertical-align": "top"})
+            .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+            .format(precision=2, na_rep="", escape="html"))
 
 
 def side_by_side_html(comp) -> str:
