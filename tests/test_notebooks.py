@@ -30,3 +30,30 @@ def test_notebooks_are_committed_without_outputs():
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), path.name
         tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, f"{path.name}: one cell tagged 'parameters'"
+
+
+@pytest.mark.slow
+def test_pair_notebooks_work_for_another_pair(tmp_path):
+    """The parameters cell is the only thing a user changes to read another pair."""
+    from storydiff.notebooks import run_notebook
+
+    other = {"A_ID": "en-legion-calls-soldiers-to-defect", "B_ID": "newsde-de-russen-schiessen-auf-eigene-truppen"}
+    nb = run_notebook(NOTEBOOKS[0].parent / "02_one_story_two_languages.ipynb", parameters=other)
+    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []))
+    assert "news.de" in text and "Blick" not in text
+    nb = run_notebook(NOTEBOOKS[0].parent / "03_what_changed.ipynb",
+                      parameters={"A_ID": other["A_ID"], "B_IDS": [other["B_ID"], "en-russian-soldiers-switch-sides"]})
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+@pytest.mark.slow
+def test_trust_notebook_runs_without_shared(tmp_path):
+    from storydiff.notebooks import run_notebook
+
+    nb = run_notebook(NOTEBOOKS[0].parent / "05_how_far_to_trust_it.ipynb",
+                      parameters={"BENCH": str(tmp_path / "no-such-folder")})
+    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []))
+    assert "is not here, so this part is skipped" in text
+    assert "link strict" in text  # the corpus gold is still scored

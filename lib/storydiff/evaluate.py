@@ -22,7 +22,8 @@ from .corpus import CorpusError
 #: Where the shared benchmark data sits, seen from the repository root.
 SHARED_BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "bench"
 
-__all__ = ["load_gold", "evaluate", "load_bench_pair", "bench_pairs", "threshold_curve"]
+__all__ = ["load_gold", "evaluate", "evaluate_many", "explain", "score_table", "load_bench_pair", "bench_pairs",
+           "threshold_curve"]
 
 
 def load_gold(path: str | Path) -> dict:
@@ -146,14 +147,16 @@ def bench_pairs(root: str | Path | None = None, *, names: list[str] | None = Non
     return [p for p in dirs if names is None or p.name in names]
 
 
-def threshold_curve(items, thresholds, *, metrics=("link_strict", "only_a", "only_b"),
-                    encoder=None, presegmented: bool = False):
-    """Scores as the link threshold (``AlignParams.min_z``) moves, summed over several pairs.
+def threshold_curve(items, thresholds, *, knob: str = "min_margin_z",
+                    metrics=("link_strict", "only_a", "only_b"), encoder=None, presegmented: bool = False):
+    """Scores as one link threshold moves, summed over several pairs.
 
     Parameters
     ----------
     items : (A, B, gold) triples.
-    thresholds : the ``min_z`` values to try.
+    thresholds : the values to try.
+    knob : the :class:`storydiff.align.AlignParams` field that moves; by default the margin a
+        link needs over its next-best candidates, the threshold that decides most links.
     metrics : which of :func:`evaluate`'s metrics to report.
 
     Returns
@@ -166,18 +169,75 @@ def threshold_curve(items, thresholds, *, metrics=("link_strict", "only_a", "onl
     import pandas as pd
 
     from .align import AlignParams
-    from .compare import compare
 
+    items = list(items)
     rows = []
     for t in thresholds:
-        params = replace(AlignParams(), min_z=float(t))
-        tot = {m: [0, 0, 0, 0] for m in metrics}
-        for a, b, gold in items:
-            res = evaluate(compare(a, b, encoder=encoder, presegmented=presegmented, params=params), gold)
-            for m in metrics:
-                r = res[m]
-                for k, key in enumerate(("right_pred", "n_pred", "found_gold", "n_gold")):
-                    tot[m][k] += r[key]
-        for m in metrics:
-            rows.append({"threshold": float(t), "metric": m, **_prf(*tot[m])})
+        res = evaluate_many(items, encoder=encoder, presegmented=presegmented,
+                            params=replace(AlignParams(), **{knob: float(t)}))
+        rows.extend({"threshold": float(t), "metric": m, **res[m]} for m in metrics)
     return pd.DataFrame(rows)
+
+
+_METRIC_WORDS = {
+    "link_strict": ("links", "exactly right (the same sentences on both sides as in the answer key)"),
+    "link_lax": ("links", "at least partly right (they join a sentence to one of its true partners)"),
+    "only_a": ("sentences marked as dropped", "really dropped"),
+    "only_b": ("sentences marked as added", "really added"),
+    "changed": ("links marked as changed", "really changed"),
+}
+
+
+def score_table(results: dict):
+    """:func:`evaluate`'s result as a table: one row per metric with P, R, F1 and the counts."""
+    import pandas as pd
+
+    rows = [{"metric": m, "precision": r["P"], "recall": r["R"], "F1": r["F1"],
+             "right / predicted": f"{r['right_pred']} / {r['n_pred']}",
+             "found / in answer key": f"{r['found_gold']} / {r['n_gold']}"}
+            for m, r in results.items() if m in _METRIC_WORDS]
+    return pd.DataFrame(rows).set_index("metric")
+
+
+def explain(results: dict) -> str:
+    """Precision and recall of each metric in plain words (Markdown), from :func:`evaluate`.
+
+    >>> r = {"changed": {"P": 0.5, "R": 0.25, "F1": 0.33, "n_pred": 2, "n_gold": 4,
+    ...                  "right_pred": 1, "found_gold": 1}}
+    >>> for part in explain(r).split("; "): print(part)
+    - **changed**: of the 2 links marked as changed, 1 are really changed (precision 50 %)
+    of the 4 in the answer key it finds 1 (recall 25 %).
+    """
+    lines = []
+    for m, (what, right) in _METRIC_WORDS.items():
+        if m not in results:
+            continue
+        r = results[m]
+        lines.append(f"- **{m.replace('_', ' ')}**: of the {r['n_pred']} {what}, {r['right_pred']} are "
+                     f"{right} (precision {r['P']:.0%}); of the {r['n_gold']} in the answer key it finds "
+                     f"{r['found_gold']} (recall {r['R']:.0%}).".replace("%", " %"))
+    return "\n".join(lines)
+
+
+def evaluate_many(items, *, encoder=None, presegmented: bool = False, params=None) -> dict:
+    """:func:`evaluate` summed over several (A, B, gold) triples (micro: counts added, then divided).
+
+    The ``errors`` of every pair are concatenated.
+    """
+    from .compare import compare
+
+    tot: dict[str, list[int]] = {}
+    errors = {"wrong_links": [], "missed_links": []}
+    for a, b, gold in items:
+        res = evaluate(compare(a, b, encoder=encoder, presegmented=presegmented, params=params), gold)
+        for m, r in res.items():
+            if m == "errors":
+                for k in errors:
+                    errors[k].extend(r[k])
+                continue
+            t = tot.setdefault(m, [0, 0, 0, 0])
+            for k, key in enumerate(("right_pred", "n_pred", "found_gold", "n_gold")):
+                t[k] += r[key]
+    out = {m: _prf(*t) for m, t in tot.items()}
+    out["errors"] = errors
+    return out

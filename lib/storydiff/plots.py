@@ -328,7 +328,7 @@ def plot_summary(comparisons, *, ax=None):
     return ax
 
 
-def plot_threshold_curve(curve, *, current=None, ax=None):
+def plot_threshold_curve(curve, *, current=None, title: str | None = None, ax=None):
     """Precision, recall and F1 as the link threshold moves.
 
     Parameters
@@ -339,6 +339,8 @@ def plot_threshold_curve(curve, *, current=None, ax=None):
     current : the threshold storydiff uses by default (a vertical line).
     """
     ax = _axes(ax, figsize=(8, 4.5))
+    if "metric" in curve and curve["metric"].nunique() > 1:
+        raise ValueError("curve has several metrics; select one, e.g. curve[curve.metric == 'link_strict']")
     groups = curve.groupby("label", sort=False) if "label" in curve else [("", curve)]
     styles = {"P": ("#000000", "o", "precision"), "R": ("#0072B2", "s", "recall"), "F1": ("#E69F00", "^", "F1")}
     dashes = ["-", "--", ":"]
@@ -348,13 +350,13 @@ def plot_threshold_curve(curve, *, current=None, ax=None):
                     linestyle=dashes[gi % len(dashes)], label=f"{name}{' – ' + label if label else ''}")
     if current is not None:
         ax.axvline(current, color="#777777", lw=1)
-        ax.text(current, 1.02, " default", fontsize=8, color="#555555", va="bottom",
+        ax.text(current, 0.02, " default", fontsize=8, color="#555555", va="bottom",
                 transform=ax.get_xaxis_transform())
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("link threshold (how far above chance a pair must be to count as a link)")
+    ax.set_xlabel("link threshold: how clearly a pair must beat its next-best candidates\n"
+                  "(margin, in standard deviations of this article pair's similarities)")
     ax.set_ylabel("score (1 = perfect)")
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    ax.set_title("Stricter threshold: fewer links, more of them right (precision up, recall down)",
-                 fontsize=10)
+    ax.set_title(title or "How precision, recall and F1 move with the threshold", fontsize=10)
     return ax

@@ -1,0 +1,118 @@
+"""Figures: each draws what the comparison says, in the shared colours, with readable labels."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.patches import Polygon, Rectangle  # noqa: E402
+
+from storydiff import plots  # noqa: E402
+from storydiff.compare import compare  # noqa: E402
+from storydiff.corpus import Article  # noqa: E402
+
+A_TEXT = ("Der Bürgermeister hat am Montag die neue Brücke eröffnet.\n\n"
+          "Mehr als 2000 Menschen kamen zur Feier.\n\n"
+          "Die Bauarbeiten dauerten vier Jahre.\n\n"
+          "Im Winter war es in den Bergen kalt und neblig.")
+B_TEXT = ("Construction took four years.\n\n"
+          "The mayor opened the new bridge on Monday.\n\n"
+          "More than 3000 people came to the ceremony.\n\n"
+          "The city also plans a new football stadium near the harbour.")
+
+
+@pytest.fixture(scope="module")
+def comp():
+    a = Article(id="a", language="de", outlet="Zeitung", text=A_TEXT)
+    b = Article(id="b", language="en", outlet="Paper", text=B_TEXT)
+    return compare(a, b)
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_the_small_pair_is_what_the_figures_show(comp):
+    # the figures below are checked against this comparison
+    assert sorted((lk.a, lk.b, lk.status) for lk in comp.links) == [
+        ((0,), (1,), "same"), ((1,), (2,), "changed"), ((2,), (0,), "same")]
+    assert comp.only_a == (3,) and comp.only_b == (3,)
+
+
+def test_similarity_map_outlines_each_link_in_its_status_colour(comp):
+    ax = plots.plot_similarity(comp)
+    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(boxes) == len(comp.links)
+    colours = sorted(to_hex(p.get_edgecolor()) for p in boxes)
+    assert colours == sorted(plots.STATUS_COLORS[lk.status].lower() for lk in comp.links)
+    # one box sits on the cell of A0 x B1
+    assert any(p.get_xy() == (0.5, -0.5) for p in boxes)
+    ylabels = ax.get_yticklabels()
+    assert len(ylabels) == 4 and ylabels[0].get_text().startswith("A0: Der Bürgermeister")
+    assert to_hex(ylabels[3].get_color()) == plots.STATUS_COLORS["dropped"].lower()
+    assert to_hex(ax.get_xticklabels()[3].get_color()) == plots.STATUS_COLORS["added"].lower()
+
+
+def test_similarity_map_uses_given_matrix(comp):
+    sims = comp.similarity_matrix()
+    assert sims.shape == (len(comp.a_units), len(comp.b_units))
+    assert sims[0, 1] == pytest.approx(max(lk.similarity for lk in comp.links if lk.a == (0,)), abs=1e-3)
+    ax = plots.plot_similarity(comp, sims=sims * 0 + 0.5)
+    assert (ax.images[0].get_array() == 0.5).all()
+
+
+def test_ribbons_one_per_link_and_unmatched_marked(comp):
+    ax = plots.plot_alignment(comp)
+    ribbons = [p for p in ax.patches if isinstance(p, Polygon)]
+    assert len(ribbons) == len(comp.links)
+    assert sorted(to_hex(p.get_facecolor()) for p in ribbons) == sorted(
+        plots.STATUS_COLORS[lk.status].lower() for lk in comp.links)
+    bands = [to_hex(p.get_facecolor()) for p in ax.patches if isinstance(p, Rectangle)]
+    assert sorted(bands) == sorted([plots.STATUS_COLORS["dropped"].lower(), plots.STATUS_COLORS["added"].lower()])
+    texts = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("A3: Im Winter") for t in texts)
+    assert any(t.startswith("B3: The city also plans") for t in texts)
+
+
+def test_long_sentences_are_shortened(comp):
+    long = Article(id="l", language="en", text="The mayor " + "very " * 60 + "happily opened the bridge on Monday.")
+    c = compare(comp.a, long)
+    ax = plots.plot_alignment(c, width=40)
+    assert all(len(t.get_text()) <= 40 + 6 for t in ax.texts if t.get_text().startswith("B0"))
+    assert all(len(t.get_text()) <= 40 + 6 for t in plots.plot_similarity(c, width=40).get_xticklabels())
+
+
+def test_summary_table_and_bars(comp):
+    table = plots.summary_table(comp)
+    sent = table[table.measure == "sentences"].iloc[0]
+    assert (sent["same"], sent["changed"], sent["dropped"], sent["added"]) == (2, 1, 1, 1)
+    assert sent[["same_pct", "changed_pct", "dropped_pct"]].sum() == pytest.approx(100)
+    words = table[table.measure == "words"].iloc[0]
+    assert words["dropped"] == 10 and words["added"] == 11  # "Im Winter ... neblig." / "The city ... harbour."
+    ax = plots.plot_summary([comp, comp])
+    assert len(ax.get_yticklabels()) == 4
+    # A's part of each bar ends at 100 %, B's additions start after it
+    ends = {}
+    for p in ax.patches:
+        y = round(p.get_y() + p.get_height() / 2)
+        ends.setdefault(y, []).append((p.get_x(), p.get_x() + p.get_width(), to_hex(p.get_facecolor())))
+    for bars in ends.values():
+        a_part = [b for b in bars if b[2] != plots.STATUS_COLORS["added"].lower()]
+        assert max(b[1] for b in a_part) == pytest.approx(100)
+        added = [b for b in bars if b[2] == plots.STATUS_COLORS["added"].lower()]
+        assert added[0][0] > 100
+
+
+def test_threshold_curve():
+    curve = pd.DataFrame({"threshold": [0, 1, 2] * 2, "P": [0.5, 0.7, 0.9] * 2, "R": [0.9, 0.7, 0.4] * 2,
+                          "F1": [0.6, 0.7, 0.55] * 2, "label": ["x"] * 3 + ["y"] * 3})
+    ax = plots.plot_threshold_curve(curve, current=1.0)
+    assert len(ax.lines) == 6 + 1  # P, R, F1 for two labels, and the default line
+    assert list(ax.lines[0].get_ydata()) == [0.5, 0.7, 0.9]
+    with pytest.raises(ValueError, match="several metrics"):
+        plots.plot_threshold_curve(curve.assign(metric=["a", "b"] * 3))
