@@ -28,7 +28,7 @@ import numpy as np
 from .corpus import Article
 from .segment import KINDS, segment
 
-__all__ = ["corpus_table", "count_words", "story_similarity", "group_stories", "StoryLink", "Stories",
+__all__ = ["corpus_table", "count_words", "story_similarity", "group_stories", "StoryLink", "Stories", "Fact",
            "STORY_THRESHOLD", "find_facts", "Facts"]
 
 log = logging.getLogger(__name__)
@@ -122,9 +122,7 @@ def _names(text: str, language: str) -> list[str]:
     article or determiner ("die Armee", "seine Einheit") or with a common noun ending (-ung, -heit,
     ...) is taken for a noun, not a name: without a tagger this is a heuristic that drops a few
     names ("die Ukraine") and keeps a few nouns."""
-    from .details import extract_names
-
-    from .details import _STOP
+    from .details import _STOP, extract_names
 
     keep, pos = [], 0
     for n in extract_names(text):
@@ -399,3 +397,162 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
     settings = {"encoder": enc.name, "encoder_version": enc.version, "threshold": threshold, "k": k,
                 "max_days": max_days, "weights": STORY_WEIGHTS, "candidate_pairs": len(pairs)}
     return Stories(tuple(groups), tuple(links), settings)
+
+
+# --- facts across outlets ------------------------------------------------------------------------
+#: A unit joins a fact only if it is at least this many standard deviations more similar to *every*
+#: member than unrelated sentences are (the encoder's prior, see ``compare.encoder_prior``).
+FACT_MIN_Z = 5.0
+FACT_STATUSES = ("same", "changed", "absent")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Units of several articles (at most one each) that say the same thing.
+
+    ``units``: article id -> unit id; ``texts``: article id -> sentence; ``status``: article id ->
+    ``same`` or ``changed`` (a number, name or quotation differs from another outlet's version,
+    or only part of it is told there)."""
+
+    id: int
+    units: dict
+    texts: dict
+    status: dict
+
+    @property
+    def size(self) -> int:
+        return len(self.units)
+
+    def label(self, width: int = 70, prefer: str = "en") -> str:
+        langs = self.__dict__.get("_langs", {})
+        pick = next((a for a in self.texts if langs.get(a) == prefer), next(iter(self.texts)))
+        return _short(self.texts[pick], width)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The facts of a corpus and which articles carry them, shared facts first."""
+
+    articles: tuple[Article, ...]
+    facts: tuple[Fact, ...]
+    settings: dict = field(default_factory=dict)
+
+    def shared(self) -> list[Fact]:
+        """Facts carried by two or more articles."""
+        return [f for f in self.facts if f.size >= 2]
+
+    def alone(self, article_id: str) -> list[Fact]:
+        """Facts that only this article carries."""
+        return [f for f in self.facts if f.size == 1 and article_id in f.units]
+
+    def matrix(self, *, shared_only: bool = False):
+        """Facts x articles, each cell ``same`` / ``changed`` / ``absent`` (pandas DataFrame)."""
+        import pandas as pd
+
+        ids = [a.id for a in self.articles]
+        facts = self.shared() if shared_only else list(self.facts)
+        rows = [{a: f.status.get(a, "absent") for a in ids} for f in facts]
+        return pd.DataFrame(rows, index=pd.Index([f.id for f in facts], name="fact"), columns=ids)
+
+    def table(self):
+        """One row per fact and article that carries it: the sentence, to read the claim."""
+        import pandas as pd
+
+        outlet = {a.id: a.outlet or "unknown" for a in self.articles}
+        rows = [{"fact": f.id, "articles": f.size, "article": a, "outlet": outlet[a], "status": f.status[a],
+                 "sentence": f.texts[a]} for f in self.facts for a in f.units]
+        return pd.DataFrame(rows)
+
+    def to_csv(self, path) -> None:
+        """The fact matrix as CSV: one row per fact, the number of articles carrying it, one status
+        column per article, and the sentences ("article: sentence", joined by " | ")."""
+        m = self.matrix()
+        m.insert(0, "articles", [f.size for f in self.facts])
+        m["sentences"] = [" | ".join(f"{a}: {t}" for a, t in f.texts.items()) for f in self.facts]
+        m.to_csv(path, encoding="utf-8")
+
+
+def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float = FACT_MIN_Z,
+               progress: bool | None = None) -> Facts:
+    """Group the story sentences of all articles into facts, at most one sentence per article.
+
+    Every pair of articles is compared (:func:`storydiff.compare.compare`, order-free); each link
+    proposes its most similar sentence pair, and so does every pair of sentences that are each
+    other's best match across the two articles. Proposals are taken strongest first: two groups merge
+    when they share no article and every cross pair is at least ``min_z`` standard deviations
+    above the encoder's similarity for unrelated sentences. The cost grows with the square of the
+    number of articles: use it on a story group or a corpus of tens of articles.
+
+    Returns
+    -------
+    Facts, sorted: facts carried by more articles first, then in the order of the first article.
+    """
+    from itertools import combinations
+
+    from tqdm.auto import tqdm
+
+    from .compare import compare, encoder_prior
+    from .embed import embed, get_encoder
+
+    enc = get_encoder(encoder)
+    arts = list(articles)
+    if len({a.id for a in arts}) != len(arts):
+        raise ValueError("article ids must be unique")
+    units = [segment(a) for a in arts]
+    vecs = [embed([u.text for u in us], enc) if us else np.zeros((0, 1), np.float32) for us in units]
+    mean, sd = encoder_prior(enc)
+    floor = mean + min_z * sd
+    proposals, changed = [], {}
+    pairs = list(combinations(range(len(arts)), 2))
+    for i, j in tqdm(pairs, desc="comparing articles", unit="pair",
+                     disable=not (progress if progress is not None else len(pairs) > 50)):
+        comp = compare(arts[i], arts[j], encoder=enc)
+        for lk in comp.links:
+            sims = vecs[i][list(lk.a)] @ vecs[j][list(lk.b)].T
+            r, c = np.unravel_index(int(np.argmax(sims)), sims.shape)
+            u, v = (i, lk.a[r]), (j, lk.b[c])
+            proposals.append((float(sims[r, c]), u, v))
+            if lk.status == "changed":
+                changed[(u, v)] = changed[(v, u)] = True
+        # sentences each other's best match across the two articles, which the aligner left
+        # unlinked (its thresholds are relative to this pair of articles; here the floor decides)
+        ok_a = [x.id for x in units[i] if x.comparable]
+        okb = [y.id for y in units[j] if y.comparable]
+        if ok_a and okb:
+            sims = vecs[i][ok_a] @ vecs[j][okb].T
+            best_b, best_a = sims.argmax(axis=1), sims.argmax(axis=0)
+            for r, c in enumerate(best_b):
+                if best_a[c] == r and sims[r, c] >= floor:
+                    proposals.append((float(sims[r, c]), (i, ok_a[r]), (j, okb[c])))
+    group = {}
+    members = {}
+    for i, us in enumerate(units):
+        for u in us:
+            if u.comparable:
+                group[(i, u.id)] = (i, u.id)
+                members[(i, u.id)] = [(i, u.id)]
+    for _, u, v in sorted(proposals, key=lambda p: -p[0]):
+        gu, gv = group[u], group[v]
+        if gu == gv:
+            continue
+        mu, mv = members[gu], members[gv]
+        if {a for a, _ in mu} & {a for a, _ in mv}:
+            continue
+        if min(float(vecs[a][x] @ vecs[b][y]) for a, x in mu for b, y in mv) < floor:
+            continue
+        members[gu] = mu + mv
+        for m in mv:
+            group[m] = gu
+        del members[gv]
+    order = sorted(members.values(), key=lambda ms: (-len(ms), min(ms)))
+    facts = []
+    for k, ms in enumerate(order, start=1):
+        ms = sorted(ms)
+        status = {arts[a].id: ("changed" if any(changed.get(((a, x), m)) for m in ms) else "same")
+                  for a, x in ms}
+        f = Fact(k, {arts[a].id: x for a, x in ms}, {arts[a].id: units[a][x].text for a, x in ms}, status)
+        object.__setattr__(f, "_langs", {arts[a].id: arts[a].language for a, _ in ms})
+        facts.append(f)
+    settings = {"encoder": enc.name, "encoder_version": enc.version, "min_z": min_z,
+                "similarity_floor": round(floor, 4)}
+    return Facts(tuple(arts), tuple(facts), settings)
