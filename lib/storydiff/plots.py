@@ -14,6 +14,7 @@ __all__ = [
     "KIND_COLORS",
     "plot_alignment",
     "plot_corpus_timeline",
+    "plot_fact_matrix",
     "plot_similarity",
     "plot_summary",
     "plot_threshold_curve",
@@ -81,11 +82,20 @@ def plot_unit_kinds(table, *, ax=None):
     return ax
 
 
-def plot_corpus_timeline(table, *, ax=None):
+GROUP_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
+def plot_corpus_timeline(table, *, groups=None, ax=None):
     """Articles by publication date (x) and outlet (y); marker size = length in words.
 
     Articles without a known date are drawn in a separate band on the right, labelled
     "date unknown", so that nothing is silently left out.
+
+    Parameters
+    ----------
+    table : the DataFrame of :func:`storydiff.stories.corpus_table`.
+    groups : optional :class:`storydiff.stories.Stories`: articles of one story group share a
+        colour and are joined by a line; articles that are a story of their own are grey.
     """
     import matplotlib.dates as mdates
     import pandas as pd
@@ -102,10 +112,24 @@ def plot_corpus_timeline(table, *, ax=None):
         unknown_x = pd.Timestamp("2000-01-01")
         lo = hi = unknown_x
         span = 30
-    for y, ((_, row), d) in enumerate(zip(table.iterrows(), dates, strict=True)):
+    colour, multi = {}, []
+    if groups is not None:
+        multi = [g for g in groups.groups if len(g) > 1]
+        colour = {i: GROUP_COLORS[k % len(GROUP_COLORS)] for k, g in enumerate(multi) for i in g}
+    xy = {}
+    for y, ((art_id, row), d) in enumerate(zip(table.iterrows(), dates, strict=True)):
         x = unknown_x if pd.isna(d) else d
+        xy[art_id] = (x, y)
+        face = colour.get(art_id, "#bbbbbb") if groups is not None else ("#999999" if pd.isna(d) else "#0072B2")
         ax.scatter([x], [y], s=20 + row["words"] / 4, marker=LANGUAGE_MARKERS.get(row["language"], "o"),
-                   color="#999999" if pd.isna(d) else "#0072B2", edgecolor="black", zorder=3)
+                   color=face, edgecolor="black", zorder=3)
+    for k, g in enumerate(multi):
+        pts = sorted(xy[i] for i in g if i in xy)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], color=GROUP_COLORS[k % len(GROUP_COLORS)], lw=2.5,
+                zorder=2, label=f"story {k + 1} ({len(g)} articles)")
+    if multi:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=3, frameon=False, fontsize=9,
+                  title="grey: a story told by one article only", title_fontsize=9)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.axvline(unknown_x - pd.Timedelta(days=int(span * 0.15) + 5), color="#bbbbbb", linestyle="--")
@@ -359,4 +383,47 @@ def plot_threshold_curve(curve, *, current=None, title: str | None = None, ax=No
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_title(title or "How precision, recall and F1 move with the threshold", fontsize=10)
+    return ax
+
+
+FACT_COLORS = {"same": STATUS_COLORS["same"], "changed": STATUS_COLORS["changed"], "absent": "#eeeeee"}
+
+
+def plot_fact_matrix(facts, *, max_facts: int = 30, width: int = 60, ax=None):
+    """Which article carries which fact: rows are facts shared by two or more articles (most
+    widely carried first), columns are articles; blue = carries it, orange = carries it with a
+    difference (a number, name or quotation differs from another outlet's version), light grey =
+    does not carry it. Row labels are a shortened sentence of the fact (English where there is one).
+
+    Parameters
+    ----------
+    facts : :class:`storydiff.stories.Facts`.
+    max_facts : at most this many rows (the most widely carried).
+    """
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    shared = facts.shared()[:max_facts]
+    arts = list(facts.articles)
+    ax = _axes(ax, figsize=(3.2 + 1.1 * len(arts) + width * 0.06, 0.32 * max(len(shared), 1) + 2.6))
+    code = {"same": 0, "changed": 1, "absent": 2}
+    grid = np.array([[code[f.status.get(a.id, "absent")] for a in arts] for f in shared] or [[2] * len(arts)])
+    cmap = ListedColormap([FACT_COLORS["same"], FACT_COLORS["changed"], FACT_COLORS["absent"]])
+    ax.imshow(grid, cmap=cmap, vmin=0, vmax=2, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(len(arts)), [f"{a.outlet or 'outlet unknown'} ({a.language})\n{shorten(a.id, 22)}"
+                                     for a in arts], fontsize=8, rotation=30, ha="right")
+    ax.set_yticks(range(len(shared)), [f"{f.id}: {f.label(width)}" for f in shared], fontsize=8)
+    ax.set_xticks(np.arange(-0.5, len(arts)), minor=True)
+    ax.set_yticks(np.arange(-0.5, max(len(shared), 1)), minor=True)
+    ax.grid(which="minor", color="white", lw=2)
+    ax.tick_params(which="minor", length=0)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.legend(handles=[Patch(color=FACT_COLORS["same"], label="carries the fact"),
+                       Patch(color=FACT_COLORS["changed"], label="carries it, a detail differs"),
+                       Patch(facecolor=FACT_COLORS["absent"], edgecolor="#999999", label="does not carry it")],
+              loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=3, frameon=False, fontsize=9)
+    ax.set_title(f"Facts told by two or more articles ({len(shared)} of {len(facts.shared())} shown)",
+                 fontsize=10, pad=12)
     return ax

@@ -463,13 +463,17 @@ class Facts:
                  "sentence": f.texts[a]} for f in self.facts for a in f.units]
         return pd.DataFrame(rows)
 
-    def to_csv(self, path) -> None:
-        """The fact matrix as CSV: one row per fact, the number of articles carrying it, one status
-        column per article, and the sentences ("article: sentence", joined by " | ")."""
+    def csv_frame(self):
+        """The fact matrix for export: one row per fact, the number of articles carrying it, one
+        status column per article, and the sentences ("article: sentence", joined by " | ")."""
         m = self.matrix()
         m.insert(0, "articles", [f.size for f in self.facts])
         m["sentences"] = [" | ".join(f"{a}: {t}" for a, t in f.texts.items()) for f in self.facts]
-        m.to_csv(path, encoding="utf-8")
+        return m
+
+    def to_csv(self, path) -> None:
+        """Write :meth:`csv_frame` as CSV (UTF-8)."""
+        self.csv_frame().to_csv(path, encoding="utf-8")
 
 
 def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float = FACT_MIN_Z,
