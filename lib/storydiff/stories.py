@@ -208,9 +208,9 @@ class StoryLink:
 
     def explain(self) -> str:
         """One paragraph in plain words."""
-        verdict = "the same story" if self.same_story else "not the same story"
-        parts = [f"{self.a} and {self.b}: {verdict} (score {self.score:.2f}; "
-                 f"{STORY_THRESHOLD} or more counts as the same story)."]
+        verdict = "reaches" if self.same_story else "is below"
+        parts = [f"{self.a} and {self.b}: the story score {self.score:.2f} {verdict} the threshold "
+                 f"{STORY_THRESHOLD}."]
         parts.append(f"Sentences match with {self.soft_match:.2f} on average.")
         if self.shared_names:
             parts.append(f"Both name {', '.join(self.shared_names[:8])}.")
@@ -304,10 +304,13 @@ class Stories:
         return pd.DataFrame(rows).set_index("id")
 
     def links_frame(self):
-        """Every scored candidate pair with its reasons, highest score first."""
+        """Every scored candidate pair with its reasons, highest score first. ``above_threshold``:
+        the score reaches the threshold; ``same_group``: the two ended in one story (a pair above
+        the threshold stays apart when the group's dates would span more than ``max_days``)."""
         import pandas as pd
 
-        rows = [{"a": lk.a, "b": lk.b, "score": lk.score, "same_story": lk.same_story,
+        rows = [{"a": lk.a, "b": lk.b, "score": lk.score, "above_threshold": lk.same_story,
+                 "same_group": self.group_of(lk.a) == self.group_of(lk.b),
                  "soft_match": lk.soft_match, "name_share": lk.name_share, "number_share": lk.number_share,
                  "shared_names": ", ".join(lk.shared_names[:8])} for lk in self.links]
         return pd.DataFrame(rows).sort_values("score", ascending=False).reset_index(drop=True)
@@ -462,6 +465,20 @@ class Facts:
         rows = [{"fact": f.id, "articles": f.size, "article": a, "outlet": outlet[a], "status": f.status[a],
                  "sentence": f.texts[a]} for f in self.facts for a in f.units]
         return pd.DataFrame(rows)
+
+    def describe(self) -> str:
+        """Per article, in words (Markdown): how many facts it tells alone and how many it shares,
+        with an example of a fact it tells alone. Article text is escaped."""
+        from .report import _md
+
+        lines = []
+        for art in self.articles:
+            alone = self.alone(art.id)
+            shared = sum(art.id in f.units for f in self.shared())
+            example = f" For example: “{_md(alone[0].texts[art.id], 120)}”" if alone else ""
+            lines.append(f"- **{_md(art.outlet or art.id)}** ({art.language}) tells {len(alone)} facts no other "
+                         f"article in the corpus tells, and shares {shared}.{example}")
+        return "\n".join(lines)
 
     def csv_frame(self):
         """The fact matrix for export: one row per fact, the number of articles carrying it, one
