@@ -107,8 +107,9 @@ def main(argv=None) -> int:
 
     same = data["test"][1] >= SAME_STORY_HUMAN
     pred = feats["test"][:, 3] >= STORY_THRESHOLD
+    hit = (pred & same).sum()
     print(f"\nsame story (Overall <= 1.5) at threshold {STORY_THRESHOLD}: test accuracy {(pred == same).mean():.3f}, "
-          f"precision {(pred & same).sum() / max(1, pred.sum()):.3f}, recall {(pred & same).sum() / max(1, same.sum()):.3f}"
+          f"precision {hit / max(1, pred.sum()):.3f}, recall {hit / max(1, same.sum()):.3f}"
           f" ({same.sum()} of {len(same)} test pairs are rated very similar, Overall <= 1.5)")
     return 0
 

@@ -116,3 +116,26 @@ def test_threshold_curve():
     assert list(ax.lines[0].get_ydata()) == [0.5, 0.7, 0.9]
     with pytest.raises(ValueError, match="several metrics"):
         plots.plot_threshold_curve(curve.assign(metric=["a", "b"] * 3))
+
+
+def test_fact_matrix_figure(articles):
+    from storydiff.stories import Fact, Facts
+
+    arts = tuple(list(articles.values())[:3])
+    facts = Facts(arts, (Fact(1, {arts[0].id: 0, arts[1].id: 2}, {arts[0].id: "x", arts[1].id: "y"},
+                              {arts[0].id: "same", arts[1].id: "changed"}),
+                         Fact(2, {arts[2].id: 1}, {arts[2].id: "z"}, {arts[2].id: "same"})))
+    ax = plots.plot_fact_matrix(facts)
+    grid = ax.images[0].get_array()
+    assert grid.tolist() == [[0, 1, 2]]  # only the shared fact is drawn: same, changed, absent
+    assert len(ax.get_yticklabels()) == 1 and ax.get_yticklabels()[0].get_text() == "1: x"
+
+
+def test_timeline_with_story_groups(articles):
+    from storydiff.stories import Stories, corpus_table
+
+    ids = list(articles)
+    stories = Stories(((ids[0], ids[1]),) + tuple((i,) for i in ids[2:]), ())
+    ax = plots.plot_corpus_timeline(corpus_table(list(articles.values())), groups=stories)
+    assert len(ax.lines) == 2  # the group line and the "date unknown" separator
+    assert ax.get_legend().get_texts()[0].get_text() == "story 1 (2 articles)"

@@ -1,0 +1,151 @@
+"""Same-story grouping, facts across outlets, and `storydiff corpus`."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storydiff.corpus import Article
+from storydiff.stories import STORY_THRESHOLD, _candidates, find_facts, group_stories, story_similarity
+
+ROOT = Path(__file__).resolve().parents[1]
+BILD = "bild-en-belarusians-russians-fight-for-ukraine"
+BLICK = "blick-de-belarussen-russen-kaempfen-fuer-ukraine"
+
+BRIDGE_DE = ("Neue Brücke in Dresden eröffnet\n"
+             "Oberbürgermeister Dirk Hilbert hat am Montag die neue Elbbrücke in Dresden eröffnet. "
+             "Mehr als 3000 Menschen kamen zur Feier. Der Bau hat 48 Millionen Euro gekostet und dauerte vier Jahre. "
+             "Die Brücke soll täglich 20.000 Autos tragen.")
+BRIDGE_EN = ("Dresden opens new bridge\n"
+             "Mayor Dirk Hilbert opened the new Elbe bridge in Dresden on Monday. "
+             "More than 3,000 people attended the ceremony. Construction cost 48 million euros and took four years. "
+             "The bridge is expected to carry 20,000 cars a day.")
+FOOTBALL_EN = ("Bayern win in Dortmund\n"
+               "Bayern Munich beat Borussia Dortmund 3-1 on Saturday evening. Harry Kane scored twice. "
+               "The coach praised his team's defence after the match.")
+
+
+@pytest.fixture(scope="module")
+def corpus_stories(articles):
+    return group_stories(list(articles.values()))
+
+
+def test_corpus_bild_and_blick_are_one_story_the_others_not(corpus_stories, articles):
+    groups = {frozenset(g) for g in corpus_stories.groups}
+    assert frozenset({BILD, BLICK}) in groups
+    assert len(groups) == len(articles) - 1  # everything else is a story of its own
+    frame = corpus_stories.to_frame()
+    assert frame.loc[BILD, "story_group"] == frame.loc[BLICK, "story_group"]
+
+
+def test_explanation_names_shared_facts(articles):
+    link = story_similarity(articles[BILD], articles[BLICK])
+    assert link.same_story and link.score >= STORY_THRESHOLD
+    assert {"Kulazhanka", "Kalinouski"} <= set(link.shared_names)
+    assert "1000" in link.shared_numbers
+    assert "Kulazhanka" in link.explain() and "reaches the threshold" in link.explain()
+
+
+def test_translation_is_same_story_other_topic_is_not():
+    de = Article(id="de", language="de", text=BRIDGE_DE)
+    en = Article(id="en", language="en", text=BRIDGE_EN)
+    foot = Article(id="foot", language="en", text=FOOTBALL_EN)
+    same, other = story_similarity(de, en), story_similarity(de, foot)
+    assert same.score > other.score + 1
+    assert same.same_story and not other.same_story
+    assert "Hilbert" in same.shared_names and "3000" in same.shared_numbers
+    stories = group_stories([de, foot, en])
+    assert stories.groups == (("de", "en"), ("foot",))
+
+
+def test_date_window_keeps_far_apart_articles_apart():
+    import datetime as dt
+
+    de = Article(id="de", language="de", text=BRIDGE_DE, published=dt.date(2024, 1, 1))
+    en = Article(id="en", language="en", text=BRIDGE_EN, published=dt.date(2024, 9, 1))
+    assert group_stories([de, en]).groups == (("de",), ("en",))
+    assert group_stories([de, en], max_days=None).groups == (("de", "en"),)
+    frame = group_stories([de, en]).links_frame()
+    assert frame.loc[0, "above_threshold"] and not frame.loc[0, "same_group"]
+
+
+def test_candidates_are_nearest_neighbours():
+    v = np.array([[1, 0], [0.99, 0.14], [0, 1], [0.1, 0.99], [-1, 0]], dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    assert _candidates(v, 1) == {(0, 1), (2, 3), (2, 4)}  # 4 is closest to 2 (cosine 0)
+    assert len(_candidates(v, 4)) == 10  # k >= n - 1: every pair
+    assert _candidates(v, 1, chunk=2) == _candidates(v, 1)
+
+
+def test_duplicate_ids_rejected():
+    a = Article(id="x", language="en", text=FOOTBALL_EN)
+    with pytest.raises(ValueError, match="unique"):
+        group_stories([a, a])
+
+
+@pytest.fixture(scope="module")
+def corpus_facts(articles):
+    return find_facts(list(articles.values()))
+
+
+def test_facts_at_most_one_unit_per_article_and_every_unit_once(corpus_facts, articles):
+    from storydiff.segment import segment
+
+    seen = set()
+    for f in corpus_facts.facts:
+        assert len(f.units) == f.size == len(f.texts)
+        for art_id, uid in f.units.items():
+            assert (art_id, uid) not in seen
+            seen.add((art_id, uid))
+    story_units = {(a.id, u.id) for a in articles.values() for u in segment(a) if u.comparable}
+    assert seen == story_units
+    sizes = [f.size for f in corpus_facts.facts]
+    assert sizes == sorted(sizes, reverse=True)  # shared facts first
+
+
+def test_facts_surface_the_bild_blick_waiting_list(corpus_facts):
+    fact = next(f for f in corpus_facts.shared() if "More than 1000 are waiting" in " ".join(f.texts.values()))
+    assert {BILD, BLICK} <= set(fact.units)
+    assert "Über 1000 Soldaten warten" in fact.texts[BLICK]
+    kulazhanka = next(f for f in corpus_facts.shared()
+                      if "One of these men is Pavel Kulazhanka" in f.texts.get(BILD, ""))
+    assert set(kulazhanka.units) == {BILD, BLICK} and set(kulazhanka.status.values()) == {"same"}
+
+
+def test_fact_matrix_and_csv(corpus_facts, articles, tmp_path):
+    m = corpus_facts.matrix()
+    assert list(m.columns) == list(articles)
+    assert set(np.unique(m.values)) <= {"same", "changed", "absent"}
+    assert (m != "absent").sum(axis=1).tolist() == [f.size for f in corpus_facts.facts]
+    corpus_facts.to_csv(tmp_path / "f.csv")
+    import pandas as pd
+
+    back = pd.read_csv(tmp_path / "f.csv")
+    assert len(back) == len(corpus_facts.facts) and "sentences" in back
+    assert "Bild" in corpus_facts.describe()
+
+
+def test_cli_corpus_names_bad_files_and_processes_the_rest(tmp_path, corpus_dir):
+    import shutil
+
+    d = tmp_path / "c"
+    shutil.copytree(corpus_dir / "articles", d)
+    (d / "broken.md").write_text("---\nid: broken\n---\nText.\n", encoding="utf-8")
+    out = tmp_path / "facts.csv"
+    r = subprocess.run([sys.executable, "-m", "storydiff.cli", "corpus", str(d), "--csv", str(out)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1, r.stderr
+    assert "broken.md" in r.stderr and "Traceback" not in r.stderr
+    assert "5 articles, 4 stories" in r.stdout and BILD in r.stdout and "why:" in r.stdout
+    import pandas as pd
+
+    facts = pd.read_csv(out)
+    assert {BILD, BLICK, "articles", "sentences"} <= set(facts.columns)
+
+
+def test_cli_corpus_missing_folder(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "storydiff.cli", "corpus", str(tmp_path / "nope")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "not found" in r.stderr
