@@ -366,7 +366,8 @@ def plot_threshold_curve(curve, *, current=None, title: str | None = None, ax=No
     if "metric" in curve and curve["metric"].nunique() > 1:
         raise ValueError("curve has several metrics; select one, e.g. curve[curve.metric == 'link_strict']")
     groups = curve.groupby("label", sort=False) if "label" in curve else [("", curve)]
-    styles = {"P": ("#000000", "o", "precision"), "R": ("#0072B2", "s", "recall"), "F1": ("#E69F00", "^", "F1")}
+    # not the status colours (blue, orange, green, vermillion), which mean same/changed/added/dropped
+    styles = {"P": ("#000000", "o", "precision"), "R": ("#56B4E9", "s", "recall"), "F1": ("#CC79A7", "^", "F1")}
     dashes = ["-", "--", ":"]
     for gi, (label, df) in enumerate(groups):
         for col, (color, marker, name) in styles.items():
