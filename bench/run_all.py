@@ -12,8 +12,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import in_order  # noqa: E402
+import same_story  # noqa: E402
 import scale  # noqa: E402
-import semeval  # noqa: E402
 import speed  # noqa: E402
 import two_outlets  # noqa: E402
 
@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     print("\n=== speed ===")
     rc |= speed.main(["--shared", args.shared])
     print("\n=== same story: SemEval-2022 Task 8 de-en ===")
-    rc |= semeval.main(["--shared", args.shared])
+    rc |= same_story.main(["--shared", args.shared])
     print("\n=== scale: 2,000 articles into stories ===")
     rc |= scale.main(["--shared", args.shared])
     return rc

