@@ -5,7 +5,7 @@ partner on the other side, averaged both ways: a *soft match* of the two texts),
 same people and places (the share of one article's names that the other also names, across
 spellings: Lukashenko / Lukaschenko) and when they share numbers. The three are blended into one
 score on the scale of SemEval-2022 Task 8's human ratings turned round (4 = very similar, 1 = very
-dissimilar); the weights were fitted on the SemEval *train* pairs (``bench/same_story.py --fit``).
+dissimilar; the score is bounded to that range); the weights were fitted on the SemEval *train* pairs (``bench/same_story.py --fit``).
 Pairs whose score reaches :data:`STORY_THRESHOLD` are joined into story groups, strongest first,
 unless a group's known publication dates would then span more than :data:`MAX_DAYS` days.
 Candidates come from a nearest-neighbour search over whole-article vectors (``k`` neighbours per
@@ -256,7 +256,8 @@ def _link(pa: _Profile, pb: _Profile, weights: dict[str, float] | None = None, n
     num_share = len(num) / len(union) if union else 0.0
     w0, w1, w2, w3 = STORY_WEIGHTS
     name_share = max(share_ab, share_ba)
-    score = w0 + w1 * soft + w2 * name_share + w3 * num_share
+    # on the human rating scale, which runs from 1 to 4
+    score = min(4.0, max(1.0, w0 + w1 * soft + w2 * name_share + w3 * num_share))
     pairs = []
     if sims.size:
         flat = np.argsort(sims, axis=None)[::-1][:n_pairs]
