@@ -5,7 +5,8 @@ partner on the other side, averaged both ways: a *soft match* of the two texts),
 same people and places (the share of one article's names that the other also names, across
 spellings: Lukashenko / Lukaschenko) and when they share numbers. The three are blended into one
 score on the scale of SemEval-2022 Task 8's human ratings turned round (4 = very similar, 1 = very
-dissimilar; the score is bounded to that range); the weights were fitted on the SemEval *train* pairs (``bench/same_story.py --fit``).
+dissimilar; the score is bounded to that range); the weights were fitted on the SemEval *train*
+pairs (``bench/same_story.py --fit``).
 Pairs whose score reaches :data:`STORY_THRESHOLD` are joined into story groups, strongest first,
 unless a group's known publication dates would then span more than :data:`MAX_DAYS` days.
 Candidates come from a nearest-neighbour search over whole-article vectors (``k`` neighbours per
