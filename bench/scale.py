@@ -92,7 +92,9 @@ def run(arts, truth, k, *, memory: bool = False):
 
 
 def line(label, stories, secs, peak, acc):
-    return (f"{label:44} {secs:8.1f} s {peak / 2**20:8.0f} MiB {stories.settings['candidate_pairs']:>9} "
+    t = f"{secs:8.1f} s" if secs == secs else f"{'-':>10}"  # nan: not measured in this run
+    m = f"{peak / 2**20:8.0f} MiB" if peak == peak else f"{'-':>12}"
+    return (f"{label:44} {t} {m} {stories.settings['candidate_pairs']:>9} "
             f"{acc['pair_P']:6.3f} {acc['pair_R']:6.3f} {acc['pair_F1']:6.3f} {acc['ARI']:6.3f} "
             f"{acc['perfect']:>3}/{acc['stories']:<3} {acc['groups']:>6}")
 
