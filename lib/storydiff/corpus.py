@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ __all__ = [
     "Article",
     "CorpusError",
     "LANGUAGES",
+    "find_article",
     "load_article",
     "load_corpus",
     "load_text",
@@ -354,3 +355,19 @@ def load_corpus_report(directory: str | Path) -> tuple[list[Article], list[str]]
         seen[art.id] = str(f)
         articles.append(art)
     return sorted(articles, key=lambda a: a.id), problems
+
+
+def find_article(articles: Sequence[Article], article_id: str) -> Article:
+    """The article with this id; a :class:`CorpusError` that lists the ids when there is none
+    (a mistyped id in a notebook's parameters cell).
+
+    >>> find_article([Article(id="x", language="en", text="Hi.")], "y")
+    Traceback (most recent call last):
+    ...
+    storydiff.corpus.CorpusError: no article with id 'y'; the corpus has: x
+    """
+    for art in articles:
+        if art.id == article_id:
+            return art
+    known = ", ".join(sorted(a.id for a in articles)) or "no articles"
+    raise CorpusError(f"no article with id {article_id!r}; the corpus has: {known}")
