@@ -146,6 +146,75 @@ def _moved_flags(pairs: list[tuple[float, float]]) -> list[bool]:
     return [i not in keep for i in range(n)]
 
 
+@dataclass(frozen=True)
+class WindowScores:
+    """Similarity of every window of A (1..max_merge adjacent units) with every window of B.
+
+    ``sim`` is the cosine, ``z`` its z-score against this pair of articles (blended with the
+    encoder's prior for unrelated sentences), ``margin_z`` its margin over both windows'
+    neighbourhoods in standard deviations; ``valid`` is False where a window holds a masked unit.
+    ``single`` is the unit x unit cosine matrix; ``mean``/``sd`` the z-score's reference.
+    """
+
+    a_spans: list
+    b_spans: list
+    sim: np.ndarray
+    z: np.ndarray
+    margin_z: np.ndarray
+    valid: np.ndarray
+    a_size: np.ndarray
+    b_size: np.ndarray
+    single: np.ndarray
+    a_ok: np.ndarray
+    b_ok: np.ndarray
+    mean: float
+    sd: float
+
+
+def window_scores(
+    a_vecs: np.ndarray,
+    b_vecs: np.ndarray,
+    *,
+    max_merge: int = 3,
+    k: int = 4,
+    a_windows: Mapping[tuple[int, int], np.ndarray] | None = None,
+    b_windows: Mapping[tuple[int, int], np.ndarray] | None = None,
+    a_mask: np.ndarray | None = None,
+    b_mask: np.ndarray | None = None,
+    prior: tuple[float, float] | None = None,
+) -> WindowScores | None:
+    """Scores of every window pair (see :func:`align` for the parameters); None when one side has
+    no unit that may be linked."""
+    a_vecs = np.asarray(a_vecs, dtype=np.float32)
+    b_vecs = np.asarray(b_vecs, dtype=np.float32)
+    n, m = len(a_vecs), len(b_vecs)
+    a_ok = np.ones(n, bool) if a_mask is None else np.asarray(a_mask, bool)
+    b_ok = np.ones(m, bool) if b_mask is None else np.asarray(b_mask, bool)
+    if n == 0 or m == 0 or not a_ok.any() or not b_ok.any():
+        return None
+    single = a_vecs @ b_vecs.T
+    mean, sd = similarity_stats(single[np.ix_(a_ok, b_ok)])
+    if prior is not None:
+        mean, sd = _blend(mean, sd, int(a_ok.sum() * b_ok.sum()), *prior)
+    a_spans, a_wv = _windows(a_vecs, max_merge, a_windows)
+    b_spans, b_wv = _windows(b_vecs, max_merge, b_windows)
+    # windows must not contain masked units
+    a_valid = np.array([a_ok[s : s + w].all() for s, w in a_spans])
+    b_valid = np.array([b_ok[s : s + w].all() for s, w in b_spans])
+    sim = a_wv @ b_wv.T
+    # neighbourhood of each window against the single units of the other side
+    fill = prior[0] if prior is not None else None
+    knn_a = _knn_mean(a_wv @ b_vecs[b_ok].T, k, axis=1, fill=fill)
+    knn_b = _knn_mean(a_vecs[a_ok] @ b_wv.T, k, axis=0, fill=fill)
+    z = (sim - mean) / sd
+    margin_z = (sim - (knn_a[:, None] + knn_b[None, :]) / 2) / sd
+    a_size = np.array([w for _, w in a_spans])
+    b_size = np.array([w for _, w in b_spans])
+    valid = a_valid[:, None] & b_valid[None, :]
+    return WindowScores(a_spans, b_spans, sim, z, margin_z, valid, a_size, b_size, single, a_ok, b_ok,
+                        mean, sd)
+
+
 def align(
     a_vecs: np.ndarray,
     b_vecs: np.ndarray,
@@ -188,33 +257,13 @@ def align(
     if order not in ("free", "monotone"):
         raise ValueError(f"order must be 'free' or 'monotone', not {order!r}")
     p = params or AlignParams()
-    a_vecs = np.asarray(a_vecs, dtype=np.float32)
-    b_vecs = np.asarray(b_vecs, dtype=np.float32)
     n, m = len(a_vecs), len(b_vecs)
-    a_ok = np.ones(n, bool) if a_mask is None else np.asarray(a_mask, bool)
-    b_ok = np.ones(m, bool) if b_mask is None else np.asarray(b_mask, bool)
-    if n == 0 or m == 0 or not a_ok.any() or not b_ok.any():
+    sc = window_scores(a_vecs, b_vecs, max_merge=p.max_merge, k=p.k, a_windows=a_windows,
+                       b_windows=b_windows, a_mask=a_mask, b_mask=b_mask, prior=prior)
+    if sc is None:
         return Alignment((), tuple(range(n)), tuple(range(m)))
-
-    single = a_vecs @ b_vecs.T
-    mean, sd = similarity_stats(single[np.ix_(a_ok, b_ok)])
-    if prior is not None:
-        mean, sd = _blend(mean, sd, int(a_ok.sum() * b_ok.sum()), *prior)
-    a_spans, a_wv = _windows(a_vecs, p.max_merge, a_windows)
-    b_spans, b_wv = _windows(b_vecs, p.max_merge, b_windows)
-    # windows must not contain masked units
-    a_valid = np.array([a_ok[s : s + k].all() for s, k in a_spans])
-    b_valid = np.array([b_ok[s : s + k].all() for s, k in b_spans])
-    sim = a_wv @ b_wv.T
-    # neighbourhood of each window against the single units of the other side
-    fill = prior[0] if prior is not None else None
-    knn_a = _knn_mean(a_wv @ b_vecs[b_ok].T, p.k, axis=1, fill=fill)
-    knn_b = _knn_mean(a_vecs[a_ok] @ b_wv.T, p.k, axis=0, fill=fill)
-    z = (sim - mean) / sd
-    margin_z = (sim - (knn_a[:, None] + knn_b[None, :]) / 2) / sd
-    a_size = np.array([k for _, k in a_spans])
-    b_size = np.array([k for _, k in b_spans])
-    valid = a_valid[:, None] & b_valid[None, :]
+    a_spans, b_spans, sim, z, margin_z = sc.a_spans, sc.b_spans, sc.sim, sc.z, sc.margin_z
+    a_size, b_size, valid = sc.a_size, sc.b_size, sc.valid
     if order == "free":
         allowed = valid & ((a_size[:, None] == 1) | (b_size[None, :] == 1))
         chosen = _greedy(a_spans, b_spans, z, margin_z, allowed, a_size, b_size, p, n, m)

@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from .align import AlignParams, align
+from .align import AlignParams, align, window_scores
 from .corpus import Article
 from .details import Detail, compare_details
 from .embed import embed, get_encoder
@@ -292,6 +292,41 @@ def _window_vectors(units, enc, max_merge):
         return {}
     vecs = embed(texts, enc)
     return dict(zip(keys, vecs, strict=True))
+
+
+@dataclass
+class Prepared:
+    """One article pair ready for a link decision: units, window scores, the encoder's prior."""
+
+    a_units: list
+    b_units: list
+    scores: object  # storydiff.align.WindowScores, or None when a side has nothing to link
+    prior: tuple[float, float]
+    encoder: object
+
+
+def units_of(article: Article, presegmented: bool) -> list[Unit]:
+    """The units of an article: segmented, or one per line (empty lines kept, never compared)."""
+    if not presegmented:
+        return segment(article)
+    return [u if u.text.strip() else Unit(u.id, u.text, u.start, u.end, "meta", u.paragraph)
+            for u in segment_lines(article)]
+
+
+def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4) -> Prepared:
+    """Embed the units of both sides (and every window of 2..max_merge units) and score every
+    window pair (:func:`storydiff.align.window_scores`)."""
+    enc = get_encoder(encoder)
+    a_mask = np.array([u.comparable for u in ua], bool)
+    b_mask = np.array([u.comparable for u in ub], bool)
+    a_vecs = embed([u.text for u in ua], enc) if ua else np.zeros((0, 1), np.float32)
+    b_vecs = embed([u.text for u in ub], enc) if ub else np.zeros((0, 1), np.float32)
+    prior = encoder_prior(enc)
+    sc = window_scores(a_vecs, b_vecs, max_merge=max_merge, k=k,
+                       a_windows=_window_vectors(ua, enc, max_merge),
+                       b_windows=_window_vectors(ub, enc, max_merge),
+                       a_mask=a_mask, b_mask=b_mask, prior=prior)
+    return Prepared(list(ua), list(ub), sc, prior, enc)
 
 
 def compare(

