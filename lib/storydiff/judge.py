@@ -291,6 +291,11 @@ class LinkModel:
                    float(d["cut"]), float(d["review_cut"]), float(d["unrelated_cut"]), float(d["story_cut"]),
                    dict(d.get("info", {})))
 
+    @property
+    def version(self) -> str:
+        """When the model was fitted (recorded in every comparison's settings)."""
+        return str(self.info.get("fitted", "unknown"))
+
     @classmethod
     def from_sklearn(cls, clf, features, *, platt=(1.0, 0.0), cut=0.5, review_cut=0.2, unrelated_cut=0.9,
                      story_cut=2.0, info=None) -> LinkModel:

@@ -24,7 +24,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -203,16 +203,17 @@ class StoryLink:
     shared_names: tuple[str, ...] = ()
     shared_numbers: tuple[str, ...] = ()
     best_pairs: tuple[tuple[str, str, float], ...] = ()
+    threshold: float = STORY_THRESHOLD  # the threshold this link is judged by (the caller's)
 
     @property
     def same_story(self) -> bool:
-        return self.score >= STORY_THRESHOLD
+        return self.score >= self.threshold
 
-    def explain(self) -> str:
-        """One paragraph in plain words."""
-        verdict = "reaches" if self.same_story else "is below"
-        parts = [f"{self.a} and {self.b}: the story score {self.score:.2f} {verdict} the threshold "
-                 f"{STORY_THRESHOLD}."]
+    def explain(self, *, verdict: bool = True) -> str:
+        """One paragraph in plain words (``verdict=False``: only the reasons, not the verdict)."""
+        word = "reaches" if self.same_story else "is below"
+        parts = [f"{self.a} and {self.b}: the story score {self.score:.2f} {word} the threshold "
+                 f"{self.threshold}."] if verdict else [f"Story score {self.score:.2f}."]
         parts.append(f"Sentences match with {self.soft_match:.2f} on average.")
         if self.shared_names:
             parts.append(f"Both name {', '.join(self.shared_names[:8])}.")
@@ -378,7 +379,7 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
     pairs = sorted(_candidates(doc_vecs, k, languages=[a.language for a in articles]))
     show = progress if progress is not None else len(pairs) > 2000
     weights = name_weights(profiles)
-    links = [_link(profiles[i], profiles[j], weights)
+    links = [replace(_link(profiles[i], profiles[j], weights), threshold=threshold)
              for i, j in tqdm(pairs, desc="scoring story candidates", unit="pair", disable=not show)]
     parent = list(range(len(articles)))
     dates = {i: ({a.published} if a.published else set()) for i, a in enumerate(articles)}
