@@ -134,3 +134,81 @@ def test_furniture_is_never_linked_to_body():
     b = Article(id="b", language="en", text="One of the fighters is Pavel Kulazhanka (36).\nAlso read")
     c = compare(a, b)
     assert links(c) == {((1,), (0,))}
+
+
+# --- the link judge on real sentences ------------------------------------------------------------
+def test_unrelated_pair_gets_no_links_and_says_so():
+    de = ["Der Stadtrat von Köln hat am Dienstag einen neuen Radweg am Rhein beschlossen.",
+          "Die Bauarbeiten sollen im Frühjahr beginnen und rund zwei Millionen Euro kosten.",
+          "Anwohner hatten sich seit Jahren über gefährliche Kreuzungen beschwert."]
+    en = ["The central bank left interest rates unchanged on Thursday.",
+          "Inflation in the euro area fell to 2.1 percent in October.",
+          "Economists had expected a small cut before the end of the year."]
+    c = run(de, en)
+    assert c.links == ()
+    assert c.story is not None and not c.story.same_story
+    assert "do not seem to tell the same story" in c.story.in_words()
+
+
+def test_partial_match_is_a_changed_link():
+    de = ["Hunderte von Weissrussen und Russen kämpfen jetzt auf der Seite der Ukraine.",
+          "Einer der Kämpfer ist Pavel Kulazhanka (36)."]
+    en = ["Hundreds of Belarusians and Russians are now fighting on the side of Ukraine, and more than "
+          "a thousand others are waiting in Poland to be trained, equipped and sent to the front.",
+          "One of the fighters is Pavel Kulazhanka (36)."]
+    c = run(de, en)
+    first = c.link_of("a", 0)
+    assert first is not None and first.b == (0,)
+    assert first.status == "changed"
+    assert any(d.kind == "partial" for d in first.details)
+    assert 0.0 <= first.confidence <= 1.0
+
+
+def test_number_in_words_is_the_same_number():
+    de = ["Drei russische Soldaten sind zu den Ukrainern übergelaufen, sagte der Kommandeur.",
+          "Sie hatten ihre Einheit in der Nacht verlassen."]
+    en = ["Three Russian soldiers have defected to the Ukrainians, the commander said.",
+          "They had left their unit during the night."]
+    c = run(de, en)
+    link = c.link_of("a", 0)
+    assert link is not None and link.b == (0,)
+    assert not [d for d in link.details if d.kind == "number"]
+    assert link.status == "same"
+
+
+def test_weekday_change_is_a_changed_date():
+    de = ["Der Präsident traf den Kanzler am Mittwoch in Berlin zu einem langen Gespräch.",
+          "Beide sprachen über die Lage in der Ukraine."]
+    en = ["The president met the chancellor in Berlin on Thursday for a long conversation.",
+          "Both spoke about the situation in Ukraine."]
+    c = run(de, en)
+    link = c.link_of("a", 0)
+    assert link is not None and link.b == (0,)
+    assert link.status == "changed"
+    assert [(d.kind, d.a, d.b) for d in link.details] == [("date", "Mittwoch", "Thursday")]
+
+
+def test_translated_name_is_not_a_change():
+    de = ["In Zaren-Russland kämpften die Vorfahren der Freiwilligen gegen Napoleon.",
+          "Heute verteidigen sie Kiew gegen die russische Armee."]
+    en = ["In Tsarist Russia the volunteers' ancestors fought against Napoleon.",
+          "Today they defend Kyiv against the Russian army."]
+    c = run(de, en)
+    for i in (0, 1):
+        link = c.link_of("a", i)
+        assert link is not None and link.b == (i,)
+        assert not [d for d in link.details if d.kind == "name"], link.details
+
+
+def test_json_has_confidence_review_and_story():
+    c = run(DE[:3], ["Hundreds of Belarusians and Russians are now fighting on the side of Ukraine.",
+                     "One of the fighters is Pavel Kulazhanka (36).", "The weather was fine."])
+    d = c.to_dict()
+    assert all(0.0 <= lk["confidence"] <= 1.0 for lk in d["links"])
+    assert isinstance(d["review"], list) and d["story"]["same_story"] is True
+    for r in d["review"]:  # a review pair's units stay unlinked
+        assert set(r["a"]) <= set(d["only_a"]) and set(r["b"]) <= set(d["only_b"])
+    from storydiff.compare import Comparison
+
+    back = Comparison.from_json(c.to_json())
+    assert back.links == c.links and back.review == c.review and back.story == c.story

@@ -69,8 +69,11 @@ def test_json_round_trip(comp):
 
 def test_frame_and_csv(comp, tmp_path):
     df = comp.to_frame()
-    assert set(df.status) <= {"same", "changed", "dropped", "added"}
+    assert set(df.status) <= {"same", "changed", "dropped", "added", "review"}
     assert (df.status == "dropped").sum() == sum(1 for i in comp.only_a if comp.a_units[i].comparable)
+    assert (df.status == "review").sum() == len(comp.review)
+    links = df[df.status.isin(["same", "changed"])]
+    assert links.confidence.between(0, 1).all() and len(links) == len(comp.links)
     comp.to_csv(tmp_path / "x.csv")
     import pandas as pd
 

@@ -48,12 +48,12 @@ def test_sums_are_micro_over_pairs(pair):
 
 def test_threshold_curve_trades_precision_for_recall(pair):
     items = [load_bench_pair(pair)]
-    curve = threshold_curve(items, [0.4, 50.0], presegmented=True)
+    curve = threshold_curve(items, [0.1, 1.01], presegmented=True)  # confidence a link needs
     strict = curve[curve.metric == "link_strict"].set_index("threshold")
-    assert strict.loc[0.4, "R"] == 1.0
-    assert strict.loc[50.0, "n_pred"] == 0 and strict.loc[50.0, "R"] == 0.0  # nothing passes
+    assert strict.loc[0.1, "R"] == 1.0
+    assert strict.loc[1.01, "n_pred"] == 0 and strict.loc[1.01, "R"] == 0.0  # nothing passes
     only_a = curve[curve.metric == "only_a"].set_index("threshold")
-    assert only_a.loc[50.0, "n_pred"] == 3  # every sentence is left without a partner
+    assert only_a.loc[1.01, "n_pred"] == 3  # every sentence is left without a partner
 
 
 def test_bad_truth_file_is_named(pair):

@@ -475,7 +475,7 @@ def compare(
         if max(wa, wb) >= PARTIAL_RATIO * max(1, min(wa, wb)):
             details.append(Detail("partial", ta if wa > wb else None, tb if wb > wa else None))
         links.append(Link(tuple(ids_a), tuple(ids_b), round(sim, 4), "changed" if details else "same", mv,
-                          tuple(details), None if conf is None else round(conf, 4)))
+                          tuple(details), None if conf is None else round(conf, 3)))
     links.sort(key=lambda lk: (lk.a[0], lk.b[0]))
     used_a = {i for lk in links for i in lk.a}
     used_b = {j for lk in links for j in lk.b}
@@ -530,7 +530,7 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
         if p >= cut:
             (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
             kept.append((list(range(sa, sa + ka)), list(range(sb, sb + kb)), p))
-    review = [Review(tuple(x), tuple(y), p)
+    review = [Review(tuple(x), tuple(y), round(p, 3))
               for x, y, p in review_pairs(sc, cands, conf, kept, low=review_low, high=cut)]
     raw = []
     for ids_a, ids_b, p in kept:

@@ -313,10 +313,38 @@ def _quotes(text: str) -> list[str]:
     return out
 
 
-def _name_candidates(text: str) -> list[str]:
-    """:func:`extract_names` without German function words; hyphenated words are split."""
+_TAG_TOKEN = re.compile(r"\w[\w’'-]*\w|\w|[^\w\s]")
+#: HanTa's tags for proper nouns (German STTS ``NE``; English CLAWS ``NP0``).
+_PROPER = {"de": ("morphmodel_ger.pgz", {"NE"}), "en": ("morphmodel_en.pgz", {"NP0"})}
+
+
+@lru_cache(maxsize=2)
+def _tagger(language: str):
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger(_PROPER[language][0])
+
+
+@lru_cache(maxsize=50_000)
+def tagged_names(text: str, language: str) -> tuple[str, ...] | None:
+    """Proper nouns by HanTa's part-of-speech tagger (German and English models ship inside the
+    package): German nouns such as *Einheiten* or *Heimatland* and adjectives such as *Tsarist* are
+    not names. None for other languages."""
+    if language not in _PROPER:
+        return None
+    tokens = _TAG_TOKEN.findall(text)
+    if not tokens:
+        return ()
+    tags = _tagger(language).tag_sent(tokens)
+    return tuple(tok for tok, _lemma, tag in tags if tag in _PROPER[language][1] and tok[:1].isupper())
+
+
+def _name_candidates(text: str, language: str | None = None) -> list[str]:
+    """Names in ``text``: proper nouns by the tagger for German and English, else
+    :func:`extract_names` without function words; hyphenated words are split."""
+    tagged = tagged_names(text, language) if language else None
     out = []
-    for tok in extract_names(text):
+    for tok in (tagged if tagged is not None else extract_names(text)):
         for part in tok.split("-"):
             if len(part) >= 2 and part[0].isupper() and part.lower() not in _STOP:
                 out.append(part)
@@ -398,9 +426,9 @@ def compare_details(
             details.append(Detail(k, word_a.get(x) if x else None, word_b.get(y) if y else None))
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
-    new_b = _unmatched(_name_candidates(b_text), _tokens(a_text), word_sim)
+    new_b = _unmatched(_name_candidates(b_text, b_lang), _tokens(a_text), word_sim)
     if new_b:
-        lost_a = _unmatched(_name_candidates(a_text), _tokens(b_text), word_sim)
+        lost_a = _unmatched(_name_candidates(a_text, a_lang), _tokens(b_text), word_sim)
         if lost_a:
             details.append(Detail("name", lost_a[0], new_b[0]))
 

@@ -147,7 +147,7 @@ def bench_pairs(root: str | Path | None = None, *, names: list[str] | None = Non
     return [p for p in dirs if names is None or p.name in names]
 
 
-def threshold_curve(items, thresholds, *, knob: str = "min_margin_z",
+def threshold_curve(items, thresholds, *, knob: str = "cut",
                     metrics=("link_strict", "only_a", "only_b"), encoder=None, presegmented: bool = False):
     """Scores as one link threshold moves, summed over several pairs.
 
@@ -155,8 +155,8 @@ def threshold_curve(items, thresholds, *, knob: str = "min_margin_z",
     ----------
     items : (A, B, gold) triples.
     thresholds : the values to try.
-    knob : the :class:`storydiff.align.AlignParams` field that moves; by default the margin a
-        link needs over its next-best candidates, the threshold that decides most links.
+    knob : the :class:`storydiff.judge.JudgeParams` field that moves; by default ``cut``, the
+        confidence a link needs (0-1), the threshold that decides every link in free order.
     metrics : which of :func:`evaluate`'s metrics to report.
 
     Returns
@@ -168,13 +168,13 @@ def threshold_curve(items, thresholds, *, knob: str = "min_margin_z",
 
     import pandas as pd
 
-    from .align import AlignParams
+    from .judge import JudgeParams
 
     items = list(items)
     rows = []
     for t in thresholds:
         res = evaluate_many(items, encoder=encoder, presegmented=presegmented,
-                            params=replace(AlignParams(), **{knob: float(t)}))
+                            judge=replace(JudgeParams(), **{knob: float(t)}))
         rows.extend({"threshold": float(t), "metric": m, **res[m]} for m in metrics)
     return pd.DataFrame(rows)
 
@@ -219,7 +219,7 @@ def explain(results: dict) -> str:
     return "\n".join(lines)
 
 
-def evaluate_many(items, *, encoder=None, presegmented: bool = False, params=None) -> dict:
+def evaluate_many(items, *, encoder=None, presegmented: bool = False, params=None, judge=None) -> dict:
     """:func:`evaluate` summed over several (A, B, gold) triples (micro: counts added, then divided).
 
     The ``errors`` of every pair are concatenated.
@@ -229,7 +229,8 @@ def evaluate_many(items, *, encoder=None, presegmented: bool = False, params=Non
     tot: dict[str, list[int]] = {}
     errors = {"wrong_links": [], "missed_links": []}
     for a, b, gold in items:
-        res = evaluate(compare(a, b, encoder=encoder, presegmented=presegmented, params=params), gold)
+        res = evaluate(compare(a, b, encoder=encoder, presegmented=presegmented, params=params, judge=judge),
+                       gold)
         for m, r in res.items():
             if m == "errors":
                 for k in errors:

@@ -218,8 +218,8 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
                 rest.remove(v)
                 shared += 1
         only = (len(na) - shared) + len(rest)
-        names_a = _name_candidates(ta)
-        names_b = _name_candidates(tb)
+        names_a = _name_candidates(ta, a_lang)
+        names_b = _name_candidates(tb, b_lang)
         names_shared = sum(1 for x in names_a if any(names_match(x, y) for y in names_b))
         s = float(sc.sim[i, j])
         r_a = int(rank_a[sa : sa + ka, sb : sb + kb].min())
