@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import in_order  # noqa: E402
+import real_pairs  # noqa: E402
 import same_story  # noqa: E402
 import scale  # noqa: E402
 import speed  # noqa: E402
@@ -28,6 +29,8 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     rc = 0
+    print("\n=== links on real reporting: the targets of the link judge ===")
+    rc |= real_pairs.main(["--shared", args.shared])
     for enc in args.encoders:
         print(f"\n=== comparable-hard ({enc}) ===")
         rc |= two_outlets.main(["--encoder", enc, "--shared", args.shared])

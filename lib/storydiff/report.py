@@ -16,7 +16,7 @@ from .plots import STATUS_COLORS
 __all__ = ["describe", "reading_table", "text_table", "side_by_side_fragment", "side_by_side_html"]
 
 _LABEL = {"same": "same", "changed": "changed", "dropped": "dropped by B", "added": "added by B",
-          "furniture": "page furniture (not compared)"}
+          "furniture": "page furniture (not compared)", "review": "needs review"}
 
 def _asset(name: str) -> str:
     from importlib.resources import files
@@ -32,6 +32,10 @@ def _column(comp, side: str) -> str:
     for k, lk in enumerate(comp.links):
         for i in getattr(lk, side):
             link_index[i] = k
+    in_review: dict[int, list[int]] = {}
+    for k, r in enumerate(comp.review):
+        for i in getattr(r, side):
+            in_review.setdefault(i, []).append(k)
     parts = [f"<div class='sd-col'><h3>{'A' if side == 'a' else 'B'}: {html.escape(art.label)}</h3>"]
     para = None
     for u, st in zip(units, status, strict=True):
@@ -40,11 +44,14 @@ def _column(comp, side: str) -> str:
         para = u.paragraph
         k = link_index.get(u.id)
         moved = k is not None and comp.links[k].moved
-        cls = f"sd-u sd-{st}" + (" sd-moved" if moved else "")
+        rev = in_review.get(u.id, [])
+        cls = f"sd-u sd-{st}" + (" sd-moved" if moved else "") + (" sd-review" if rev else "")
         focus = "" if st == "furniture" else " tabindex='0'"
+        label = _LABEL[st] + ("; needs review: may match a sentence of the other article" if rev else "")
         parts.append(
             f"<span class='{cls}' data-side='{side}' data-id='{u.id}' data-link='{'' if k is None else k}' "
-            f"data-status-label='{html.escape(_LABEL[st])}' title='{html.escape(_LABEL[st])}'{focus}>"
+            f"data-review='{' '.join(map(str, rev))}' "
+            f"data-status-label='{html.escape(label)}' title='{html.escape(label)}'{focus}>"
             f"{html.escape(u.text)}</span>"
         )
     parts.append("</div>")
@@ -55,19 +62,27 @@ def side_by_side_fragment(comp) -> str:
     """HTML fragment (for Jupyter): legend, info line, and the two columns with their script."""
     rid = "sd-" + uuid.uuid4().hex[:10]
     links = [{"a": list(lk.a), "b": list(lk.b), "status": lk.status, "moved": lk.moved,
-              "similarity": lk.similarity, "details": [d.in_words() for d in lk.details]}
+              "similarity": lk.similarity, "confidence": lk.confidence,
+              "details": [d.in_words() for d in lk.details]}
              for lk in comp.links]
+    review = [{"a": list(r.a), "b": list(r.b), "confidence": r.confidence} for r in comp.review]
     legend = "".join(
         f"<span><i style='background:{STATUS_COLORS[s]}'></i>{html.escape(_LABEL[s])}</span>"
-        for s in ("same", "changed", "dropped", "added"))
+        for s in ("same", "changed", "dropped", "added")) + (
+        "<span><i class='sd-review-mark'></i>needs review</span>" if comp.review else "")
     s = comp.summary()
     headline = (f"B keeps {s.get('a_same_sentences', 0)} of A's sentences, changes "
                 f"{s.get('a_changed_sentences', 0)}, drops {s.get('a_dropped_sentences', 0)}, and adds "
                 f"{s.get('b_added_sentences', 0)} of its own. Encoder: {comp.settings.get('encoder')}.")
     data = html.escape(json.dumps(links, ensure_ascii=False), quote=True)
+    rdata = html.escape(json.dumps(review, ensure_ascii=False), quote=True)
+    story = ""
+    if comp.story is not None and not comp.story.same_story:
+        story = f"<p class='sd-story'><b>{html.escape(comp.story.in_words())}</b></p>"
     return (
-        f"<style>{_asset('report.css')}</style><div class='sd-wrap' id='{rid}' data-links=\"{data}\">"
-        f"<p>{html.escape(headline)}</p><div class='sd-legend'>{legend}"
+        f"<style>{_asset('report.css')}</style><div class='sd-wrap' id='{rid}' data-links=\"{data}\" "
+        f"data-review=\"{rdata}\">"
+        f"{story}<p>{html.escape(headline)}</p><div class='sd-legend'>{legend}"
         "<span>⇄ moved: told in another place</span></div>"
         "<div class='sd-info' aria-live='polite'>Click a sentence to see its partner.</div>"
         f"<div class='sd-cols'>{_column(comp, 'a')}{_column(comp, 'b')}</div></div>"
