@@ -378,8 +378,8 @@ def plot_threshold_curve(curve, *, current=None, title: str | None = None, ax=No
         ax.text(current, 0.02, " default", fontsize=8, color="#555555", va="bottom",
                 transform=ax.get_xaxis_transform())
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("link threshold: how clearly a pair must beat its next-best candidates\n"
-                  "(margin, in standard deviations of this article pair's similarities)")
+    ax.set_xlabel("link threshold: the confidence a pair needs to become a link\n"
+                  "(the judged chance, 0 to 1, that a person would link the two sentences)")
     ax.set_ylabel("score (1 = perfect)")
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
