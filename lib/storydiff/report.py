@@ -117,9 +117,8 @@ def describe(comp, *, examples: int = 3) -> str:
     s = comp.summary()
     total = sum(s.get(f"a_{k}_sentences", 0) for k in ("same", "changed", "dropped"))
     lines = []
-    if comp.story is not None:
-        check = html.escape(comp.story.in_words(), quote=False)
-        lines += [f"**{check}**" if not comp.story.same_story else check, ""]
+    if comp.story is not None and not comp.story.same_story:  # said first, before any count
+        lines += [f"**{html.escape(comp.story.in_words(), quote=False)}**", ""]
     lines += [
         f"Of the {total} story sentences of **{a}** (A), **{b}** (B) tells "
         f"{s.get('a_same_sentences', 0)} the same way, {s.get('a_changed_sentences', 0)} with a change, "
@@ -128,7 +127,9 @@ def describe(comp, *, examples: int = 3) -> str:
         + (f" Each link has a *confidence* (0 to 1): the judged chance that a person would draw it; "
            f"{len(comp.review)} more pair{'s' if len(comp.review) != 1 else ''} fell just below the cut and "
            "need review (their sentences count as dropped and added until a person accepts them)."
-           if comp.settings.get("order") == "free" else ""), ""]
+           if comp.settings.get("order") == "free" else "")
+        + (" " + html.escape(comp.story.in_words(), quote=False)
+           if comp.story is not None and comp.story.same_story else ""), ""]
     frame = comp.to_frame()
     for status, verb, col in (("dropped", f"{b} drops", "a_text"), ("added", f"{b} adds", "b_text"),
                               ("changed", f"{b} changes", None)):
