@@ -124,7 +124,6 @@ GB = {"max_iter": 150, "learning_rate": 0.05, "max_leaf_nodes": 4, "min_samples_
       "l2_regularization": 1.0, "random_state": 0}
 #: Calibrated on the cross-validated scores of these sources (real reporting, not translations).
 CALIBRATE_ON = ("real", "unrelated", "gold")
-ORDER_BY = "z"
 
 
 def _xyw(items, features):
@@ -176,20 +175,15 @@ def platt(items, raw):
     return float(lr.coef_[0][0]), float(lr.intercept_[0])
 
 
-def predict_pair(it, conf, floor=0.02):
-    """(A ids, B ids, confidence) of the window pairs chosen in one pair."""
+def predict_pair(it, conf):
+    """The window pairs chosen in one pair, ``(A ids, B ids, cosine, confidence)``, by the same
+    selection as ``compare()``."""
+    from storydiff.align import AlignParams
     from storydiff.judge import select_links
 
     if it["cands"] is None or not it["cands"].pairs:
         return []
-    sc = it["prep"].scores
-    chosen = select_links(sc, it["cands"], conf, floor=floor, merge_gain=0.35, order_by=ORDER_BY)
-    out = []
-    for i, j, p in chosen:
-        sa, ka = sc.a_spans[i]
-        sb, kb = sc.b_spans[j]
-        out.append((list(range(sa, sa + ka)), list(range(sb, sb + kb)), p))
-    return out
+    return select_links(it["prep"].scores, it["cands"], conf, merge_gain=AlignParams().merge_gain)
 
 
 def cv_raw(items, features):
@@ -216,8 +210,6 @@ def cv_predictions(items, features):
     return preds, conf, (a, b)
 
 
-#: Join free units to links (judge.attach). Off: +0.02 F1 on real-pairs (noise) and wrong joins.
-ATTACH = False
 #: Confidence a link needs between articles that are not the same story (the story check).
 UNRELATED_CUT = 0.9
 STORY_GATE = True
@@ -237,15 +229,11 @@ def choose_story_cut(items) -> float:
     return round(float(np.median(best)), 2)
 
 
-def final_links(it, chosen, conf, cut):
-    from storydiff.judge import attach
-
+def final_links(it, chosen, cut):
+    """The chosen pairs that are links at ``cut`` (with the story check, as in ``compare()``)."""
     if STORY_GATE and it["story"].score < STORY_CUT[0]:
         cut = max(cut, UNRELATED_CUT)
-    links = [(a, b, p) for a, b, p in chosen if p >= cut]
-    if ATTACH and it["cands"] is not None and links:
-        links = attach(it["prep"].scores, it["cands"], conf, links, cut=cut)
-    return links
+    return [lk for lk in chosen if lk[3] >= cut]
 
 
 def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
@@ -260,13 +248,14 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
     for it in items:
         if it["source"] != source:
             continue
-        chosen = final_links(it, preds[it["name"]], conf[it["name"]], cut)
+        chosen = final_links(it, preds[it["name"]], cut)
         n_links += len(chosen)
         na = len(it["prep"].a_units)
         nb = len(it["prep"].b_units)
-        la = {i for a, _, _ in chosen for i in a}
-        lb = {j for _, b, _ in chosen for j in b}
-        pred = {"links": [{"a": a, "b": b, "status": "changed", "details": []} for a, b, _ in chosen],
+        la = {i for lk in chosen for i in lk[0]}
+        lb = {j for lk in chosen for j in lk[1]}
+        pred = {"links": [{"a": list(lk[0]), "b": list(lk[1]), "status": "changed", "details": []}
+                          for lk in chosen],
                 "only_a": [i for i in range(na) if i not in la and it["prep"].a_units[i].comparable],
                 "only_b": [j for j in range(nb) if j not in lb and it["prep"].b_units[j].comparable]}
         if it["truth"]["links"] or source != "unrelated":
@@ -278,7 +267,7 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
                                 high=cut) if it["cands"] is not None else [])
             n_review += len(rev)
             review_right += sum(1 for a, b, _ in rev if (a[0], b[0]) in it["gold_pairs"])
-            got = {(i, j) for a, b, _ in chosen + rev for i in a for j in b}
+            got = {(i, j) for lk in chosen + rev for i in lk[0] for j in lk[1]}
             cover[0] += len(got & it["gold_pairs"])
             cover[1] += len(it["gold_pairs"])
     res = {m: scorer.prf(*tot[m]) for m in scorer.METRICS}

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Alignment", "AlignParams", "RawLink", "WindowScores", "align", "similarity_stats", "window_scores"]
+__all__ = ["Alignment", "AlignParams", "RawLink", "WindowScores", "align", "greedy_one_to_one", "similarity_stats",
+           "window_scores"]
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def align(
     a_size, b_size, valid = sc.a_size, sc.b_size, sc.valid
     if order == "free":
         allowed = valid & ((a_size[:, None] == 1) | (b_size[None, :] == 1))
-        chosen = _greedy(a_spans, b_spans, z, margin_z, allowed, a_size, b_size, p, n, m)
+        chosen = greedy_one_to_one(sc, allowed & (z >= p.min_z) & (margin_z >= p.min_margin_z), p.merge_gain)
     else:
         chosen = _monotone(a_spans, b_spans, z, valid, p, n, m)
     pos = [((a_spans[i][0] + a_spans[i][1] / 2), (b_spans[j][0] + b_spans[j][1] / 2)) for i, j in chosen]
@@ -293,37 +294,32 @@ def align(
     )
 
 
-def _greedy(a_spans, b_spans, z, margin_z, allowed, a_size, b_size, p, n, m):
-    ok = allowed & (z >= p.min_z) & (margin_z >= p.min_margin_z)
-    # a merged window must beat its best single-unit sub-candidate by merge_gain
-    extra = (a_size[:, None] - 1) + (b_size[None, :] - 1)
-    score = z - p.merge_gain * extra
+def greedy_one_to_one(sc: WindowScores, ok: np.ndarray, merge_gain: float) -> list[tuple[int, int]]:
+    """Window pairs, best z-score first (less ``merge_gain`` per merged unit), among those where
+    ``ok`` is True; a pair is taken when none of its units is taken yet, and a merged window only
+    when it beats the best 1-1 pair inside it by ``merge_gain`` per merged unit. Returns the
+    chosen ``(window of A, window of B)`` indices into ``sc``."""
+    extra = (sc.a_size[:, None] - 1) + (sc.b_size[None, :] - 1)
+    score = sc.z - merge_gain * extra
     cand = np.argwhere(ok)
     if len(cand) == 0:
         return []
     order = np.argsort(-score[cand[:, 0], cand[:, 1]], kind="stable")
-    used_a = np.zeros(n, bool)
-    used_b = np.zeros(m, bool)
+    used_a = np.zeros(len(sc.a_ok), bool)
+    used_b = np.zeros(len(sc.b_ok), bool)
     chosen = []
-    one_a = a_size == 1
-    one_b = b_size == 1
     for idx in order:
         i, j = cand[idx]
-        sa, ka = a_spans[i]
-        sb, kb = b_spans[j]
+        sa, ka = sc.a_spans[i]
+        sb, kb = sc.b_spans[j]
         if used_a[sa : sa + ka].any() or used_b[sb : sb + kb].any():
             continue
-        if ka > 1 or kb > 1:
-            # compare with the best 1-1 link inside this candidate
-            sub = []
-            for ia in range(sa, sa + ka):
-                for jb in range(sb, sb + kb):
-                    sub.append(z[ia, jb] if one_a[ia] and one_b[jb] else -np.inf)
-            if z[i, j] < max(sub) + p.merge_gain * ((ka - 1) + (kb - 1)):
-                continue
+        # windows of size 1 come first in the spans, so unit x is window x
+        if (ka > 1 or kb > 1) and sc.z[i, j] < sc.z[sa : sa + ka, sb : sb + kb].max() + merge_gain * (ka + kb - 2):
+            continue
         used_a[sa : sa + ka] = True
         used_b[sb : sb + kb] = True
-        chosen.append((i, j))
+        chosen.append((int(i), int(j)))
     return chosen
 
 

@@ -115,6 +115,8 @@ def _cmd_compare(args) -> int:
 def _summary_text(comp, width: int = 100) -> str:
     import textwrap
 
+    import pandas as pd
+
     col = max(30, (width - 9) // 2)
     s = comp.summary()
     lines = []
@@ -139,12 +141,11 @@ def _summary_text(comp, width: int = 100) -> str:
         for k in range(max(len(left), len(right))):
             lines.append(f"{mark if k == 0 else '':3}{left[k] if k < len(left) else '':<{col}}   "
                          f"{right[k] if k < len(right) else ''}")
-        conf = row["confidence"]
+        conf = f" (confidence {row['confidence']:.2f})" if pd.notna(row["confidence"]) else ""
         if row["status"] == "review":
-            lines.append(f"{'':3}  needs review: may be the same statement (confidence {conf:.2f})")
+            lines.append(f"{'':3}  needs review: may be the same statement{conf}")
         elif row["details"]:
-            lines.append(f"{'':3}  differs: {row['details']}" + (f" (confidence {conf:.2f})" if conf == conf
-                                                                    and conf is not None else ""))
+            lines.append(f"{'':3}  differs: {row['details']}{conf}")
     lines.append("")
     lines.append("= same   ~ changed   - dropped by B   + added by B   m moved   "
                  "? needs review (its sentences also show as dropped / added)")

@@ -376,7 +376,6 @@ class Prepared:
     b_units: list
     scores: object  # storydiff.align.WindowScores, or None when a side has nothing to link
     prior: tuple[float, float]
-    encoder: object
 
 
 def units_of(article: Article, presegmented: bool) -> list[Unit]:
@@ -400,7 +399,7 @@ def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4) -> Prepared
                        a_windows=_window_vectors(ua, enc, max_merge),
                        b_windows=_window_vectors(ub, enc, max_merge),
                        a_mask=a_mask, b_mask=b_mask, prior=prior)
-    return Prepared(list(ua), list(ub), sc, prior, enc)
+    return Prepared(list(ua), list(ub), sc, prior)
 
 
 def compare(
@@ -459,7 +458,7 @@ def compare(
         res = align(None, None, order="monotone", params=params, scores=prep.scores)
         raw = [(rl.a, rl.b, rl.similarity, None) for rl in res.links]
     elif prep.scores is not None:
-        raw, review = _judged_links(prep, a, b, model, judge, story)
+        raw, review = _judged_links(prep, a, b, model, judge, params, story)
     pos = [((lk_a[0] + lk_a[-1]) / 2, (lk_b[0] + lk_b[-1]) / 2) for lk_a, lk_b, _, _ in raw]
     moved = _moved_flags(pos) if order == "free" else [False] * len(raw)
 
@@ -512,52 +511,23 @@ def _story_check(a: Article, b: Article, model) -> StoryCheck:
                       link.explain(verdict=False))
 
 
-def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgeParams, story: StoryCheck):
-    """Links and review pairs of the free-order decision (see :mod:`storydiff.judge`)."""
+def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgeParams, params: AlignParams,
+                  story: StoryCheck):
+    """Links ``(A ids, B ids, cosine, confidence)`` and review pairs of the free-order decision
+    (see :mod:`storydiff.judge`)."""
     sc = prep.scores
     cands = candidate_features(sc, [u.text for u in prep.a_units], [u.text for u in prep.b_units], a.language,
                                b.language, prep.prior, _word_matcher(), top_k=judge.top_k, story=story.score)
     conf = model.predict(cands.X)
     cut = _cut(judge.cut, model.cut)
-    if not story.same_story:
-        cut = max(cut, _cut(judge.unrelated_cut, model.unrelated_cut))
     review_low = _cut(judge.review_cut, model.review_cut)
-    if not story.same_story:  # between different stories, offer only what would be a link in one story
-        review_low = max(review_low, _cut(judge.cut, model.cut))
-    chosen = select_links(sc, cands, conf, floor=SELECT_FLOOR, merge_gain=judge.merge_gain, order_by="z")
-    kept = []
-    for i, j, p in chosen:
-        if p >= cut:
-            (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
-            kept.append((list(range(sa, sa + ka)), list(range(sb, sb + kb)), p))
+    if not story.same_story:  # only very confident links; offered for review what would be a link in one story
+        review_low = max(review_low, cut)
+        cut = max(cut, _cut(judge.unrelated_cut, model.unrelated_cut))
+    links = [lk for lk in select_links(sc, cands, conf, merge_gain=params.merge_gain) if lk[3] >= cut]
     review = [Review(tuple(x), tuple(y), round(p, 3))
-              for x, y, p in review_pairs(sc, cands, conf, kept, low=review_low, high=cut)]
-    raw = []
-    for ids_a, ids_b, p in kept:
-        sim = float(np.mean([sc.single[i, j] for i in ids_a for j in ids_b]))
-        if len(ids_a) > 1 or len(ids_b) > 1:
-            win = _window_index(sc, ids_a, ids_b)
-            if win is not None:
-                sim = float(sc.sim[win])
-        raw.append((tuple(ids_a), tuple(ids_b), sim, p))
-    return raw, review
-
-
-#: Candidates below this confidence are not even considered when links are chosen (as in the fit).
-SELECT_FLOOR = 0.02
-
-
-def _window_index(sc, ids_a, ids_b):
-    """Index into ``sc.sim`` of the window pair covering exactly these (adjacent) ids, if any."""
-    try:
-        i = sc.a_spans.index((ids_a[0], len(ids_a)))
-        j = sc.b_spans.index((ids_b[0], len(ids_b)))
-    except ValueError:
-        return None
-    if list(ids_a) != list(range(ids_a[0], ids_a[0] + len(ids_a))) or \
-            list(ids_b) != list(range(ids_b[0], ids_b[0] + len(ids_b))):
-        return None
-    return i, j
+              for x, y, p in review_pairs(sc, cands, conf, links, low=review_low, high=cut)]
+    return links, review
 
 
 @lru_cache(maxsize=1)

@@ -132,12 +132,9 @@ _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
 def _number_words(text: str, language: str) -> str:
     """Number words as digits (text2num): "drei Soldaten" -> "3 Soldaten", "zwei Millionen" ->
     "2000000"; "2 million" -> "2000000". Other text is unchanged."""
-    def mult(m):
-        value = _to_value(m.group(1).split(",")[0].split(".")[0], None, None, language)
-        frac = re.split(r"[.,]", m.group(1))
-        if len(frac) == 2:
-            value = float(f"{frac[0]}.{frac[1]}")
-        return _fmt(value * _MULT[m.group(2).lower()])
+
+    def mult(m):  # "2,5 Millionen" and "2.5 million": the separator is a decimal point here
+        return _fmt(float(m.group(1).replace(",", ".")) * _MULT[m.group(2).lower()])
 
     text = _NUM_MULT.sub(mult, text)
     if language in _TEXT2NUM:

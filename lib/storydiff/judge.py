@@ -40,7 +40,7 @@ import numpy as np
 from .details import _STOP, _name_candidates, extract_numbers, names_match
 
 __all__ = ["FEATURES", "JudgeParams", "LinkModel", "Candidates", "candidate_features", "load_model",
-           "select_links"]
+           "select_links", "review_pairs"]
 
 FEATURES = ("prior_z", "z", "margin_z", "rank_a", "rank_b", "doc", "words_min", "words_max",
             "num_shared", "num_only", "names_shared", "length", "merged", "e5_prior_z", "e5_rank", "story")
@@ -57,7 +57,6 @@ class JudgeParams:
     cut: float | None = None  # confidence a link needs (None: the fitted model's)
     review_cut: float | None = None  # confidence a pair needs to be offered for review
     unrelated_cut: float | None = None  # confidence a link needs when the articles are not one story
-    merge_gain: float = 0.35  # z-score a merged window must gain over its best single pair
 
 
 # --- words ----------------------------------------------------------------------------------------
@@ -140,15 +139,13 @@ def _numbers(text: str, lang: str) -> tuple[str, ...]:
     return tuple(v.lstrip("~") for v, _ in extract_numbers(text, lang))
 
 
-def _second_opinion(encoder, a_texts, b_texts, a_spans, b_spans, keep):
+def _second_opinion(encoder, texts_a: dict, texts_b: dict, keep):
     """Cosine (in SDs above the encoder's unrelated prior) and rank of each kept window pair by a
-    second encoder."""
+    second encoder; ``texts_a``/``texts_b`` map window indices to their text."""
     from .compare import encoder_prior
     from .embed import embed, get_encoder
 
     encoder = get_encoder(encoder)
-    texts_a = {i: " ".join(a_texts[s : s + w]) for i, (s, w) in ((i, a_spans[i]) for i, _ in keep)}
-    texts_b = {j: " ".join(b_texts[s : s + w]) for j, (s, w) in ((j, b_spans[j]) for _, j in keep)}
     ka, kb = list(texts_a), list(texts_b)
     va = embed([texts_a[i] for i in ka], encoder, progress=False)
     vb = embed([texts_b[j] for j in kb], encoder, progress=False)
@@ -180,26 +177,14 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
     a_spans, b_spans = sc.a_spans, sc.b_spans
     one_sided = (sc.a_size[:, None] == 1) | (sc.b_size[None, :] == 1)
     cand = np.argwhere(sc.valid & one_sided)
-    texts_a: dict[int, str] = {}
-    texts_b: dict[int, str] = {}
-    keep = []
-    for i, j in cand:
-        sa, ka = a_spans[i]
-        sb, kb = b_spans[j]
-        if not near[sa : sa + ka, sb : sb + kb].any():
-            continue
-        keep.append((int(i), int(j)))
-    for i, j in keep:
-        sa, ka = a_spans[i]
-        sb, kb = b_spans[j]
-        if i not in texts_a:
-            texts_a[i] = " ".join(a_texts[sa : sa + ka])
-        if j not in texts_b:
-            texts_b[j] = " ".join(b_texts[sb : sb + kb])
+    keep = [(int(i), int(j)) for i, j in cand
+            if near[a_spans[i][0] : sum(a_spans[i]), b_spans[j][0] : sum(b_spans[j])].any()]
+    texts_a = {i: " ".join(a_texts[a_spans[i][0] : sum(a_spans[i])]) for i, _ in keep}
+    texts_b = {j: " ".join(b_texts[b_spans[j][0] : sum(b_spans[j])]) for _, j in keep}
     cw_a = {i: content_words(t) for i, t in texts_a.items()}
     cw_b = {j: content_words(t) for j, t in texts_b.items()}
     words.prepare([w for ws in cw_a.values() for w in ws] + [w for ws in cw_b.values() for w in ws])
-    other = (_second_opinion(second, list(a_texts), list(b_texts), a_spans, b_spans, keep) if second and keep
+    other = (_second_opinion(second, texts_a, texts_b, keep) if second and keep
              else [(0.0, 0.0)] * len(keep))
     for (i, j), (o_z, o_rank) in zip(keep, other, strict=True):
         sa, ka = a_spans[i]
@@ -319,75 +304,40 @@ def load_model(path: str | None = None) -> LinkModel:
     return LinkModel.from_dict(json.loads(p.read_text(encoding="utf-8")))
 
 
-def select_links(sc, cands: Candidates, conf: np.ndarray, *, floor: float, merge_gain: float,
-                 order_by: str = "confidence"):
-    """Greedy one-to-one choice among candidates whose confidence reaches ``floor``: a window pair
-    is taken when its units are still free; a merged window must beat the best 1-1 pair inside it
-    by ``merge_gain`` in z-score (as in the z-score aligner). Candidates are visited most confident
-    first (``order_by="confidence"``) or by z-score less ``merge_gain`` per merged unit
-    (``"z"``). Returns ``[(i, j, confidence)]``."""
-    n, m = len(sc.a_ok), len(sc.b_ok)
-    used_a = np.zeros(n, bool)
-    used_b = np.zeros(m, bool)
-    single_a = {s: i for i, (s, w) in enumerate(sc.a_spans) if w == 1}
-    single_b = {s: j for j, (s, w) in enumerate(sc.b_spans) if w == 1}
-    chosen = []
-    if order_by == "z":
-        key = np.array([sc.z[i, j] - merge_gain * ((sc.a_size[i] - 1) + (sc.b_size[j] - 1))
-                        for i, j in cands.pairs])
-    else:
-        key = np.asarray(conf, float)
-    for k in np.argsort(-key, kind="stable"):
-        if conf[k] < floor:
-            continue
-        i, j = cands.pairs[k]
-        sa, ka = sc.a_spans[i]
-        sb, kb = sc.b_spans[j]
-        if used_a[sa : sa + ka].any() or used_b[sb : sb + kb].any():
-            continue
-        if ka > 1 or kb > 1:
-            sub = [sc.z[single_a[x], single_b[y]] for x in range(sa, sa + ka) for y in range(sb, sb + kb)]
-            if sc.z[i, j] < max(sub) + merge_gain * ((ka - 1) + (kb - 1)):
-                continue
-        used_a[sa : sa + ka] = True
-        used_b[sb : sb + kb] = True
-        chosen.append((i, j, float(conf[k])))
-    return chosen
+#: Candidates below this confidence are not considered when links are chosen.
+SELECT_FLOOR = 0.02
 
 
-def attach(sc, cands: Candidates, conf: np.ndarray, links: list, *, cut: float) -> list:
-    """Join a still unlinked unit to a link when its 1-1 pair with a unit of that link reaches
-    ``cut`` (outlets split one statement over sentences that are not adjacent).
+def select_links(sc, cands: Candidates, conf: np.ndarray, *, merge_gain: float,
+                 floor: float = SELECT_FLOOR) -> list[tuple[tuple[int, ...], tuple[int, ...], float, float]]:
+    """One-to-one choice among the candidates whose confidence reaches ``floor``, best z-score
+    first, with the aligner's merge rule (:func:`storydiff.align.greedy_one_to_one`). Visiting
+    the candidates most confident first instead measured worse on comparable-hard (link strict 0.80
+    against 0.93). Returns ``[(A ids, B ids, cosine, confidence)]``; the caller keeps those whose
+    confidence reaches its cut."""
+    from .align import greedy_one_to_one
 
-    ``links`` are ``[(a_ids, b_ids, confidence)]``; returns them with the joined units added."""
-    links = [(list(a), list(b), p) for a, b, p in links]
-    of_a = {i: n for n, (a, _, _) in enumerate(links) for i in a}
-    of_b = {j: n for n, (_, b, _) in enumerate(links) for j in b}
-    for k in np.argsort(-np.asarray(conf), kind="stable"):
-        if conf[k] < cut:
-            break
-        i, j = cands.pairs[k]
+    ok = np.zeros(sc.z.shape, bool)
+    by_pair = {}
+    for k, (i, j) in enumerate(cands.pairs):
+        if conf[k] >= floor:
+            ok[i, j] = True
+            by_pair[(i, j)] = float(conf[k])
+    out = []
+    for i, j in greedy_one_to_one(sc, ok, merge_gain):
         (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
-        if ka != 1 or kb != 1:
-            continue
-        if sa not in of_a and sb in of_b:
-            n = of_b[sb]
-            links[n][0].append(sa)
-            of_a[sa] = n
-        elif sb not in of_b and sa in of_a:
-            n = of_a[sa]
-            links[n][1].append(sb)
-            of_b[sb] = n
-    return [(sorted(a), sorted(b), p) for a, b, p in links]
+        out.append((tuple(range(sa, sa + ka)), tuple(range(sb, sb + kb)), float(sc.sim[i, j]), by_pair[(i, j)]))
+    return out
 
 
 def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: float, high: float,
                  limit: int | None = None):
     """Candidate 1-1 pairs a person should look at: confidence in ``[low, high)``, not already
-    part of a link, most confident first, at most ``limit`` of them (default: as many as A has
-    units that may be linked). A unit may appear in several: they are alternatives to choose from."""
+    part of one of ``links`` (``(A ids, B ids, ...)``), most confident first, at most ``limit`` of
+    them (default: as many as A has units that may be linked). A unit may appear in several: they
+    are alternatives to choose from."""
     limit = int(sc.a_ok.sum()) if limit is None else limit
-    linked = {(i, j) for a, b, _ in links for i in a for j in b}
+    linked = {(i, j) for lk in links for i in lk[0] for j in lk[1]}
     out = []
     for k in np.argsort(-np.asarray(conf), kind="stable"):
         if conf[k] < low or len(out) >= limit:
