@@ -280,11 +280,13 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
     return res
 
 
-#: The review list stops where fewer than this share of its pairs are right (1 in 20).
+#: The review list stops before fewer than this share of its entries are right (1 in 20).
 REVIEW_MIN_PRECISION = 0.05
 
 
 def choose_cuts(items, preds, scorer, conf):
+    from storydiff.judge import SELECT_FLOOR
+
     grid = [round(x, 3) for x in np.arange(0.05, 0.96, 0.01)]
     low_grid = [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.04] + grid
     best = None
@@ -296,18 +298,33 @@ def choose_cuts(items, preds, scorer, conf):
             if best is None or lp["F1"] > best[1] + 1e-9:
                 best = (cut, lp["F1"])
     cut = best[0] if best else 0.5
-    # the review list grows down from the cut until it covers 90 % of the gold link pairs, or until
-    # fewer than one in twenty of its pairs are right (a longer list would be noise for a reader)
+    # the review list grows down from the cut (at most to the selection floor) until links and
+    # review cover 90 % of the gold link pairs; it stops before it has more entries than the A
+    # articles have units, or before fewer than one in twenty of its entries are right
+    n_a = sum(len(it["prep"].a_units) for it in items if it["source"] == "real")
     review = cut
-    for rc in sorted((x for x in low_grid if x < cut), reverse=True):
+    for rc in sorted((x for x in low_grid if SELECT_FLOOR <= x < cut), reverse=True):
         res = score_at(items, preds, scorer, cut, "real", review_cut=rc, conf=conf)
-        if res["n_review"] >= 10 and res["review_precision"] < REVIEW_MIN_PRECISION:
+        if res["n_review"] > n_a or res["n_review"] >= 20 and res["review_precision"] < REVIEW_MIN_PRECISION:
             break
         review = rc
         if res["cover"] >= 0.9:
             break
     unrelated = max(cut, UNRELATED_CUT)
     return cut, review, unrelated
+
+
+def reliability(items, conf, source="real", edges=(0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0001)):
+    """Calibration on one source's candidates, cross-validated: per confidence bin, the mean
+    predicted confidence, the share of candidates that are gold links, and their number."""
+    p = np.concatenate([conf[it["name"]] for it in items if it["source"] == source and len(it["y"])])
+    y = np.concatenate([it["y"] for it in items if it["source"] == source and len(it["y"])])
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        m = (p >= lo) & (p < hi)
+        if m.any():
+            rows.append([round(float(p[m].mean()), 4), round(float(y[m].mean()), 4), int(m.sum())])
+    return rows
 
 
 def curve(items, preds, scorer, conf, source="real", metric="link_pairs"):
@@ -357,6 +374,10 @@ def main(argv=None) -> int:
     preds, conf, calib = cv_predictions(items, FEATURES)
     cut, review_cut, unrelated_cut = choose_cuts(items, preds, scorer, conf)
     r, u, h = report(items, preds, scorer, conf, cut, review_cut, "all features, cross-validated")
+    calibration = reliability(items, conf)
+    print("calibration on real-pairs candidates, cross-validated (mean predicted, observed, n):")
+    for mp, ob, n in calibration:
+        print(f"  {mp:.3f}  {ob:.3f}  {n}")
     print("precision-recall curve on real-pairs (link pairs), cross-validated:")
     for c, p, rr, f in curve(items, preds, scorer, conf):
         print(f"  cut {c:.1f}: P {p:.3f} R {rr:.3f} F1 {f:.3f}")
@@ -376,6 +397,7 @@ def main(argv=None) -> int:
                 "cv_real_pairs_review_entries": r["n_review"],
                 "cv_unrelated_links": f"{u['n_links']} in {u['n_pairs']} pairs",
                 "cv_hard_dev_link_strict": round(h["link_strict"]["F1"], 3),
+                "cv_real_pairs_calibration": calibration,
                 "refit": "python bench/fit_links.py"}
         import dataclasses
 

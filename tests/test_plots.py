@@ -119,7 +119,7 @@ def test_threshold_curve():
 
 
 def test_fact_matrix_figure(articles):
-    from storydiff.stories import Fact, Facts
+    from storydiff.facts import Fact, Facts
 
     arts = tuple(list(articles.values())[:3])
     facts = Facts(arts, (Fact(1, {arts[0].id: 0, arts[1].id: 2}, {arts[0].id: "x", arts[1].id: "y"},

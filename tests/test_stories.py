@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from storydiff.corpus import Article
-from storydiff.stories import STORY_THRESHOLD, _candidates, find_facts, group_stories, story_similarity
+from storydiff.facts import find_facts
+from storydiff.stories import STORY_THRESHOLD, _candidates, group_stories, story_similarity
 
 ROOT = Path(__file__).resolve().parents[1]
 BILD = "bild-en-belarusians-russians-fight-for-ukraine"

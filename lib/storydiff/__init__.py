@@ -20,6 +20,7 @@ _PUBLIC = {
     "load_text": "corpus", "Unit": "segment", "segment": "segment", "embed": "embed",
     "get_encoder": "embed", "EncoderError": "embed", "align": "align", "compare": "compare",
     "Comparison": "compare", "Link": "compare", "evaluate": "evaluate", "corpus_table": "stories",
+    "group_stories": "stories", "story_similarity": "stories", "find_facts": "facts", "names_match": "names",
 }
 __all__ = ["__version__", *_PUBLIC]
 

@@ -28,14 +28,10 @@ def _cmd_tour(args) -> int:
     return 0
 
 
-#: Above this many articles, facts are found inside each story group, not across the whole corpus
-#: (finding facts compares every pair of articles).
-FACTS_ACROSS_MAX = 60
-
-
 def _cmd_corpus(args) -> int:
     from .corpus import load_corpus_report
-    from .stories import find_facts, group_stories
+    from .facts import corpus_facts
+    from .stories import group_stories
 
     articles, problems = load_corpus_report(args.corpus)
     for msg in problems:
@@ -65,17 +61,8 @@ def _cmd_corpus(args) -> int:
                 shown.add((lk.a, lk.b))
                 print(f"    why: {lk.explain()}")
     if args.csv:
-        groups = [list(articles)] if len(articles) <= FACTS_ACROSS_MAX else [
-            [by_id[i] for i in ids] for ids in stories.groups if len(ids) > 1]
-        import pandas as pd
-
-        frames = []
-        for n, arts in enumerate(groups, start=1):
-            frame = find_facts(arts, encoder=args.encoder).csv_frame().reset_index()
-            frames.append(frame.assign(story=n) if len(groups) > 1 else frame)
-        out = pd.concat(frames, ignore_index=True)
-        cols = [c for c in out.columns if c != "sentences"] + ["sentences"]
-        out[cols].fillna({a.id: "absent" for a in articles}).to_csv(args.csv, index=False, encoding="utf-8")
+        out = corpus_facts(articles, stories, encoder=args.encoder)
+        out.to_csv(args.csv, index=False, encoding="utf-8")
         shared = int((out["articles"] >= 2).sum())
         print(f"\nfact matrix: {len(out)} facts, {shared} told by two or more articles -> {args.csv}")
     return 1 if problems else 0

@@ -18,16 +18,12 @@ import numpy as np
 
 from .align import AlignParams, InOrderParams, _moved_flags, in_order, window_scores
 from .corpus import Article
-from .details import Detail, compare_details
+from .details import Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
 from .judge import JudgeParams, candidate_features, load_model, review_pairs, select_links
 from .segment import Unit, segment, segment_lines
 
-__all__ = ["Link", "Review", "StoryCheck", "Comparison", "compare", "prepare", "units_of", "PARTIAL_RATIO"]
-
-#: A link is "partial" (and so ``changed``) when one side has this many times the words of the
-#: other: a short sentence matched inside a long one that says more.
-PARTIAL_RATIO = 2.2
+__all__ = ["Link", "Review", "StoryCheck", "Comparison", "compare", "prepare", "units_of"]
 
 
 @dataclass(frozen=True)
@@ -412,6 +408,7 @@ def compare(
     params: AlignParams | None = None,
     judge: JudgeParams | None = None,
     in_order: InOrderParams | None = None,
+    detail_params: DetailParams | None = None,
 ) -> Comparison:
     """Compare article B with article A: which units correspond, which B drops, adds or changes.
 
@@ -426,6 +423,7 @@ def compare(
         to the fitted model's).
     in_order : the in-order aligner's settings (:class:`storydiff.align.InOrderParams`), used
         when ``order="monotone"``; ``InOrderParams(second="e5")`` averages in a second encoder.
+    detail_params : what counts as a detail inside a link (:class:`storydiff.details.DetailParams`).
 
     In free order every candidate pair gets a calibrated ``confidence`` from the link judge
     (:mod:`storydiff.judge`); pairs at or above the cut are links, pairs a little below it go to
@@ -450,6 +448,7 @@ def compare(
     enc = get_encoder(encoder)
     params = params or AlignParams()
     judge = judge or JudgeParams()
+    detail_params = detail_params or DetailParams()
     ua = units_of(a, presegmented)
     ub = units_of(b, presegmented)
     prep = prepare(ua, ub, enc, max_merge=params.max_merge, k=params.k)
@@ -471,10 +470,7 @@ def compare(
     for (ids_a, ids_b, sim, conf), mv in zip(raw, moved, strict=True):
         ta = " ".join(ua[i].text for i in ids_a)
         tb = " ".join(ub[j].text for j in ids_b)
-        details = compare_details(ta, tb, a.language, b.language, word_sim=word_sim)
-        wa, wb = len(ta.split()), len(tb.split())
-        if max(wa, wb) >= PARTIAL_RATIO * max(1, min(wa, wb)):
-            details.append(Detail("partial", ta if wa > wb else None, tb if wb > wa else None))
+        details = compare_details(ta, tb, a.language, b.language, word_sim=word_sim, params=detail_params)
         links.append(Link(tuple(ids_a), tuple(ids_b), round(sim, 4), "changed" if details else "same", mv,
                           tuple(details), None if conf is None else round(conf, 3)))
     links.sort(key=lambda lk: (lk.a[0], lk.b[0]))
@@ -487,7 +483,7 @@ def compare(
         "presegmented": presegmented,
         "storydiff": _pkg_version("storydiff"),
         "params": asdict(params),
-        "partial_ratio": PARTIAL_RATIO,
+        "details": asdict(detail_params),
     }
     if order == "monotone":
         settings["in_order"] = asdict(in_order or InOrderParams())

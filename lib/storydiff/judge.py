@@ -37,7 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .details import _STOP, _name_candidates, extract_numbers, names_match
+from .details import extract_numbers
+from .names import STOPWORDS, name_candidates, names_match
 
 __all__ = ["FEATURES", "JudgeParams", "LinkModel", "Candidates", "candidate_features", "load_model",
            "select_links", "review_pairs"]
@@ -69,7 +70,7 @@ def content_words(text: str) -> list[str]:
     for w in _WORD.findall(text):
         for part in w.split("-"):
             part = part.strip("’'")
-            if len(part) >= 3 and part.lower() not in _STOP:
+            if len(part) >= 3 and part.lower() not in STOPWORDS:
                 out.append(part)
     return list(dict.fromkeys(out))
 
@@ -203,8 +204,8 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
                 rest.remove(v)
                 shared += 1
         only = (len(na) - shared) + len(rest)
-        names_a = _name_candidates(ta, a_lang)
-        names_b = _name_candidates(tb, b_lang)
+        names_a = name_candidates(ta, a_lang)
+        names_b = name_candidates(tb, b_lang)
         names_shared = sum(1 for x in names_a if any(names_match(x, y) for y in names_b))
         s = float(sc.sim[i, j])
         r_a = int(rank_a[sa : sa + ka, sb : sb + kb].min())

@@ -13,7 +13,8 @@ import uuid
 
 from .plots import STATUS_COLORS
 
-__all__ = ["describe", "reading_table", "text_table", "side_by_side_fragment", "side_by_side_html"]
+__all__ = ["describe", "md_escape", "reading_table", "shorten", "text_table", "side_by_side_fragment",
+           "side_by_side_html"]
 
 _LABEL = {"same": "same", "changed": "changed", "dropped": "dropped by B", "added": "added by B",
           "furniture": "page furniture (not compared)", "review": "needs review"}
@@ -90,13 +91,18 @@ def side_by_side_fragment(comp) -> str:
     )
 
 
-def _md(text: str, width: int = 160) -> str:
-    """Article text made safe for Markdown: HTML escaped, Markdown marks backslashed, shortened."""
-    import re
+def shorten(text: str, width: int = 90) -> str:
+    """Text on one line, cut at a word boundary to at most ``width`` characters (`` …`` marks a cut)."""
     import textwrap
 
-    short = textwrap.shorten(" ".join(text.split()), width=width, placeholder=" …")
-    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", html.escape(short, quote=False))
+    return textwrap.shorten(" ".join(text.split()), width=width, placeholder=" …")
+
+
+def md_escape(text: str, width: int = 160) -> str:
+    """Article text made safe for Markdown: shortened, HTML escaped, Markdown marks backslashed."""
+    import re
+
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", html.escape(shorten(text, width), quote=False))
 
 
 def _who(art) -> str:
@@ -113,7 +119,7 @@ def describe(comp, *, examples: int = 3) -> str:
     >>> from IPython.display import Markdown  # doctest: +SKIP
     >>> Markdown(describe(comparison))  # doctest: +SKIP
     """
-    a, b = _md(_who(comp.a)), _md(_who(comp.b))
+    a, b = md_escape(_who(comp.a)), md_escape(_who(comp.b))
     s = comp.summary()
     total = sum(s.get(f"a_{k}_sentences", 0) for k in ("same", "changed", "dropped"))
     lines = []
@@ -143,10 +149,10 @@ def describe(comp, *, examples: int = 3) -> str:
         lines.append(f"- **{verb}** {len(rows)} sentence{'s' if len(rows) != 1 else ''}, for example{more}:")
         for r in rows.head(examples).itertuples():
             if col:
-                lines.append(f"  - “{_md(getattr(r, col))}”")
+                lines.append(f"  - “{md_escape(getattr(r, col))}”")
             else:
-                lines.append(f"  - A: “{_md(r.a_text, 110)}” → B: “{_md(r.b_text, 110)}” "
-                             f"(*{_md(r.details, 200)}*)")
+                lines.append(f"  - A: “{md_escape(r.a_text, 110)}” → B: “{md_escape(r.b_text, 110)}” "
+                             f"(*{md_escape(r.details, 200)}*)")
     return "\n".join(lines)
 
 

@@ -1,0 +1,245 @@
+"""Facts across outlets: which statements several articles carry, and how each tells them.
+
+Units of all articles are linked pairwise with :func:`storydiff.compare.compare` (plus sentences
+that are each other's best match across two articles); a fact is a group of units, at most one per
+article, built from the strongest links down, where every member must be clearly more similar to
+every other member than unrelated sentences are (:attr:`FactParams.min_z`).
+
+The cost grows with the square of the number of articles, so a corpus larger than
+:attr:`FactParams.max_articles` is split by story first (:func:`corpus_facts`): the policy the CLI
+(``storydiff corpus --csv``) and notebook 04 share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from .corpus import Article
+from .segment import segment
+
+__all__ = ["Fact", "FactParams", "Facts", "corpus_facts", "find_facts"]
+
+
+@dataclass(frozen=True)
+class FactParams:
+    """The knobs of the fact finder (recorded in ``Facts.settings``)."""
+
+    #: A unit joins a fact only if it is at least this many standard deviations more similar to
+    #: *every* member than unrelated sentences are (the encoder's prior, ``compare.encoder_prior``).
+    min_z: float = 5.0
+    #: A corpus of more articles is split into its story groups before facts are found.
+    max_articles: int = 60
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Units of several articles (at most one each) that say the same thing.
+
+    ``units``: article id -> unit id; ``texts``: article id -> sentence; ``status``: article id ->
+    ``same`` or ``changed`` (a number, name or quotation differs from another outlet's version,
+    or only part of it is told there)."""
+
+    id: int
+    units: dict
+    texts: dict
+    status: dict
+    languages: dict = field(default_factory=dict)  # article id -> language
+
+    @property
+    def size(self) -> int:
+        return len(self.units)
+
+    def label(self, width: int = 70, prefer: str = "en") -> str:
+        """One sentence of the fact, shortened; in the ``prefer`` language where there is one."""
+        pick = next((a for a in self.texts if self.languages.get(a) == prefer), next(iter(self.texts)))
+        from .report import shorten
+
+        return shorten(self.texts[pick], width)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The facts of a corpus and which articles carry them, shared facts first."""
+
+    articles: tuple[Article, ...]
+    facts: tuple[Fact, ...]
+    settings: dict = field(default_factory=dict)
+
+    def shared(self) -> list[Fact]:
+        """Facts carried by two or more articles."""
+        return [f for f in self.facts if f.size >= 2]
+
+    def alone(self, article_id: str) -> list[Fact]:
+        """Facts that only this article carries."""
+        return [f for f in self.facts if f.size == 1 and article_id in f.units]
+
+    def matrix(self, *, shared_only: bool = False):
+        """Facts x articles, each cell ``same`` / ``changed`` / ``absent`` (pandas DataFrame)."""
+        import pandas as pd
+
+        ids = [a.id for a in self.articles]
+        facts = self.shared() if shared_only else list(self.facts)
+        rows = [{a: f.status.get(a, "absent") for a in ids} for f in facts]
+        return pd.DataFrame(rows, index=pd.Index([f.id for f in facts], name="fact"), columns=ids)
+
+    def table(self):
+        """One row per fact and article that carries it: the sentence, to read the claim."""
+        import pandas as pd
+
+        outlet = {a.id: a.outlet or "unknown" for a in self.articles}
+        rows = [{"fact": f.id, "articles": f.size, "article": a, "outlet": outlet[a], "status": f.status[a],
+                 "sentence": f.texts[a]} for f in self.facts for a in f.units]
+        return pd.DataFrame(rows)
+
+    def describe(self) -> str:
+        """Per article, in words (Markdown): how many facts it tells alone and how many it shares,
+        with an example of a fact it tells alone. Article text is escaped."""
+        from .report import md_escape
+
+        lines = []
+        for art in self.articles:
+            alone = self.alone(art.id)
+            shared = sum(art.id in f.units for f in self.shared())
+            example = f" For example: “{md_escape(alone[0].texts[art.id], 120)}”" if alone else ""
+            lines.append(f"- **{md_escape(art.outlet or art.id)}** ({art.language}) tells {len(alone)} facts no other "
+                         f"article in the corpus tells, and shares {shared}.{example}")
+        return "\n".join(lines)
+
+    def csv_frame(self):
+        """The fact matrix for export: one row per fact, the number of articles carrying it, one
+        status column per article, and the sentences ("article: sentence", joined by " | ")."""
+        m = self.matrix()
+        m.insert(0, "articles", [f.size for f in self.facts])
+        m["sentences"] = [" | ".join(f"{a}: {t}" for a, t in f.texts.items()) for f in self.facts]
+        return m
+
+    def to_csv(self, path) -> None:
+        """Write :meth:`csv_frame` as CSV (UTF-8)."""
+        self.csv_frame().to_csv(path, encoding="utf-8")
+
+
+def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None = None,
+               progress: bool | None = None, params: FactParams | None = None) -> Facts:
+    """Group the story sentences of all articles into facts, at most one sentence per article.
+
+    Every pair of articles is compared (:func:`storydiff.compare.compare`, order-free); each link
+    proposes its most similar sentence pair, and so does every pair of sentences that are each
+    other's best match across the two articles. Proposals are taken strongest first: two groups merge
+    when they share no article and every cross pair is at least ``min_z`` standard deviations
+    above the encoder's similarity for unrelated sentences. The cost grows with the square of the
+    number of articles: use it on a story group or a corpus of tens of articles.
+
+    ``min_z`` given here takes precedence over ``params.min_z``.
+
+    Returns
+    -------
+    Facts, sorted: facts carried by more articles first, then in the order of the first article.
+    """
+    from itertools import combinations
+
+    from tqdm.auto import tqdm
+
+    from .compare import compare, encoder_prior
+    from .embed import embed, get_encoder
+
+    p = params or FactParams()
+    if min_z is not None:
+        p = replace(p, min_z=min_z)
+    min_z = p.min_z
+    enc = get_encoder(encoder)
+    arts = list(articles)
+    if len({a.id for a in arts}) != len(arts):
+        raise ValueError("article ids must be unique")
+    units = [segment(a) for a in arts]
+    vecs = [embed([u.text for u in us], enc) if us else np.zeros((0, 1), np.float32) for us in units]
+    mean, sd = encoder_prior(enc)
+    floor = mean + min_z * sd
+    proposals, changed = [], {}
+    pairs = list(combinations(range(len(arts)), 2))
+    for i, j in tqdm(pairs, desc="comparing articles", unit="pair",
+                     disable=not (progress if progress is not None else len(pairs) > 50)):
+        comp = compare(arts[i], arts[j], encoder=enc)
+        for lk in comp.links:
+            sims = vecs[i][list(lk.a)] @ vecs[j][list(lk.b)].T
+            r, c = np.unravel_index(int(np.argmax(sims)), sims.shape)
+            u, v = (i, lk.a[r]), (j, lk.b[c])
+            proposals.append((float(sims[r, c]), u, v))
+            if lk.status == "changed":
+                changed[(u, v)] = changed[(v, u)] = True
+        # sentences each other's best match across the two articles, which the aligner left
+        # unlinked (its thresholds are relative to this pair of articles; here the floor decides)
+        ok_a = [x.id for x in units[i] if x.comparable]
+        okb = [y.id for y in units[j] if y.comparable]
+        if ok_a and okb:
+            sims = vecs[i][ok_a] @ vecs[j][okb].T
+            best_b, best_a = sims.argmax(axis=1), sims.argmax(axis=0)
+            for r, c in enumerate(best_b):
+                if best_a[c] == r and sims[r, c] >= floor:
+                    proposals.append((float(sims[r, c]), (i, ok_a[r]), (j, okb[c])))
+    group = {}
+    members = {}
+    for i, us in enumerate(units):
+        for u in us:
+            if u.comparable:
+                group[(i, u.id)] = (i, u.id)
+                members[(i, u.id)] = [(i, u.id)]
+    for _, u, v in sorted(proposals, key=lambda p: -p[0]):
+        gu, gv = group[u], group[v]
+        if gu == gv:
+            continue
+        mu, mv = members[gu], members[gv]
+        if {a for a, _ in mu} & {a for a, _ in mv}:
+            continue
+        if min(float(vecs[a][x] @ vecs[b][y]) for a, x in mu for b, y in mv) < floor:
+            continue
+        members[gu] = mu + mv
+        for m in mv:
+            group[m] = gu
+        del members[gv]
+    order = sorted(members.values(), key=lambda ms: (-len(ms), min(ms)))
+    facts = []
+    for k, ms in enumerate(order, start=1):
+        ms = sorted(ms)
+        status = {arts[a].id: ("changed" if any(changed.get(((a, x), m)) for m in ms) else "same")
+                  for a, x in ms}
+        facts.append(Fact(k, {arts[a].id: x for a, x in ms}, {arts[a].id: units[a][x].text for a, x in ms},
+                          status, {arts[a].id: arts[a].language for a, _ in ms}))
+    settings = {"encoder": enc.name, "encoder_version": enc.version, **asdict(p),
+                "similarity_floor": round(floor, 4)}
+    return Facts(tuple(arts), tuple(facts), settings)
+
+
+def corpus_facts(articles: Sequence[Article], stories=None, *, encoder=None, params: FactParams | None = None,
+                 progress: bool | None = None):
+    """The fact matrix of a corpus as one table (pandas DataFrame), for export.
+
+    Up to ``params.max_articles`` articles are taken together. A larger corpus is split into its
+    story groups (``stories``, a :class:`storydiff.stories.Stories`; computed when None) and facts
+    are found inside each group of two or more articles, with a ``story`` column numbering the
+    groups. Cells of articles that do not carry a fact read ``absent``; the sentences come last.
+    """
+    import pandas as pd
+
+    p = params or FactParams()
+    arts = list(articles)
+    if len(arts) <= p.max_articles:
+        groups = [arts]
+    else:
+        if stories is None:
+            from .stories import group_stories
+
+            stories = group_stories(arts, encoder=encoder, progress=progress)
+        by_id = {a.id: a for a in arts}
+        groups = [[by_id[i] for i in ids] for ids in stories.groups if len(ids) > 1]
+    frames = []
+    for n, group in enumerate(groups, start=1):
+        frame = find_facts(group, encoder=encoder, params=p, progress=progress).csv_frame().reset_index()
+        frames.append(frame.assign(story=n) if len(groups) > 1 else frame)
+    if not frames:
+        return pd.DataFrame(columns=["fact", "articles", "sentences"])
+    out = pd.concat(frames, ignore_index=True)
+    cols = [c for c in out.columns if c != "sentences"] + ["sentences"]
+    return out[cols].fillna({a.id: "absent" for a in arts if a.id in out.columns})

@@ -1,0 +1,252 @@
+"""Names of people and places in German and English text, and when two spellings are one name.
+
+One home for what :mod:`storydiff.details` (names inside a link) and :mod:`storydiff.stories`
+(names two articles share) both need:
+
+- **finding names**: :func:`tagged_names` asks HanTa's part-of-speech tagger (German and English
+  models ship inside the package) for proper nouns; :func:`capitalised_names` takes capitalised
+  words that are not sentence-initial, not function words and, in German, not nouns by their
+  article or ending (a heuristic, fast enough for whole corpora); :func:`name_candidates` joins
+  the two for one link (the tagger misses rare names such as *Eggenfelden* or *Saale*, the
+  heuristic keeps some nouns);
+- **matching spellings**: :func:`fold` transliterates (Lukashenko / Lukaschenko), a small table of
+  exonyms joins Kyiv / Kiew and Munich / München, and fuzzy matching (rapidfuzz) takes the rest at
+  :attr:`NameParams.link_ratio` inside a link, the stricter :attr:`NameParams.story_ratio` across
+  whole articles (there "Ponomarev" and "Ponomarenko" are different people).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["NameParams", "STOPWORDS", "capitalised_names", "extract_names", "fold", "name_candidates",
+           "name_hits", "names_match", "tagged_names"]
+
+
+@dataclass(frozen=True)
+class NameParams:
+    """When two spellings count as one name (rapidfuzz ratio 0-100 of the folded spellings)."""
+
+    link_ratio: int = 80  # inside one link: the two sentences say the same thing
+    story_ratio: int = 90  # across whole articles
+    min_prefix: int = 4  # Putin / Putins: one spelling starts with the other, both this long ...
+    max_suffix: int = 3  # ... and they differ by at most this many letters
+
+
+_MONTH_WORDS = {
+    "januar", "january", "jan", "februar", "february", "feb", "märz", "march", "mär", "mar", "april", "apr",
+    "mai", "may", "juni", "june", "jun", "juli", "july", "jul", "august", "aug", "september", "sept", "sep",
+    "oktober", "october", "okt", "oct", "november", "nov", "dezember", "december", "dez", "dec",
+}
+_EN_STOP = {
+    "the", "a", "an", "in", "on", "at", "for", "and", "but", "or", "he", "she", "it", "they", "we",
+    "i", "you", "his", "her", "their", "this", "that", "these", "those", "there", "after", "before",
+    "as", "with", "by", "from", "to", "of", "if", "when", "while", "also", "however", "meanwhile",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms",
+    "dr", "prof", "president", "chancellor", "minister", "coach", "captain", "according", "yes", "no",
+    "german", "germans", "english", "french", "frenchman", "russian", "russians", "ukrainian",
+    "ukrainians", "belarusian", "belarusians", "european", "american", "british", "swiss",
+    "austrian", "italian", "spanish", "polish", "chinese", "us", "eu", "un", "nato", "covid",
+    "coronavirus", "corona", "christmas", "easter", "internet", "online", "tv", "ok",
+} | _MONTH_WORDS
+_DE_STOP = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen",
+    "er", "sie", "es", "wir", "ihr", "ich", "man", "und", "oder", "aber", "doch", "im", "in", "am",
+    "an", "auf", "aus", "bei", "bis", "mit", "nach", "von", "vor", "zu", "zum", "zur", "als", "wie",
+    "wenn", "dass", "damit", "danach", "dann", "so", "auch", "noch", "nur", "schon", "obwohl",
+    "herr", "frau", "dr", "prof", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
+    "samstag", "sonntag", "sonntagabend", "samstagabend",
+} | _MONTH_WORDS
+#: Capitalised words that are never names (function words, titles, weekdays, months, nationalities).
+STOPWORDS = frozenset(_EN_STOP | _DE_STOP)
+
+_EXONYMS = [
+    {"kyiv", "kiew", "kiev", "kijew"}, {"munich", "munchen"}, {"moscow", "moskau"},
+    {"belarus", "weissrussland", "weissrusse", "weissrussen", "belarussen"},
+    {"lithuania", "litauen"}, {"poland", "polen"}, {"russia", "russland"},
+    {"germany", "deutschland"}, {"vienna", "wien"}, {"cologne", "koln"}, {"lisbon", "lissabon"},
+    {"warsaw", "warschau"}, {"ukraine", "ukraina"}, {"crimea", "krim"}, {"odessa", "odesa"},
+    {"nuremberg", "nurnberg"}, {"bavaria", "bayern"}, {"switzerland", "schweiz"},
+    {"austria", "osterreich"}, {"europe", "europa"}, {"brussels", "brussel"},
+    {"donbass", "donbas"}, {"hitler"}, {"kremlin", "kreml"},
+]
+_EXO = {w: i for i, group in enumerate(_EXONYMS) for w in group}
+#: A capitalised token (what may be a name).
+TOKEN = re.compile(r"[A-ZÄÖÜ][\w’'-]*[\w]|[A-ZÄÖÜ]")
+
+
+def fold(word: str) -> str:
+    """Lower-case ASCII transliteration that makes German/English spellings of names meet.
+
+    >>> fold("Lukaschenko") == fold("Lukashenko"), fold("Tichanowskaja") == fold("Tichanovskaya")
+    (True, True)
+    """
+    w = word.lower().replace("ß", "ss").replace("’s", "").replace("'s", "")
+    w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    for a, b in (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("j", "y"), ("ph", "f"), ("ck", "k")):
+        w = w.replace(a, b)
+    return w
+
+
+def _exonym(word: str) -> int | None:
+    return _EXO.get(word.lower().replace("ü", "u").replace("ö", "o").replace("ß", "ss"))
+
+
+def _prefix_variant(fx: str, fy: str, p: NameParams) -> bool:
+    return (min(len(fx), len(fy)) >= p.min_prefix and abs(len(fx) - len(fy)) <= p.max_suffix
+            and (fx.startswith(fy) or fy.startswith(fx)))
+
+
+@lru_cache(maxsize=100_000)
+def names_match(x: str, y: str, ratio: int | None = None) -> bool:
+    """True when two name tokens are spellings of the same name (fuzzy ratio ``ratio``, default
+    :attr:`NameParams.link_ratio`).
+
+    Example
+    -------
+    >>> names_match("Lukashenko", "Lukaschenko"), names_match("Kyiv", "Kiew"), names_match("Flick", "Brandenburg")
+    (True, True, False)
+    """
+    from rapidfuzz import fuzz
+
+    p = NameParams()
+    fx, fy = fold(x), fold(y)
+    if fx == fy:
+        return True
+    ex, ey = _exonym(x), _exonym(y)
+    if ex is not None and ex == ey:
+        return True
+    if _prefix_variant(fx, fy, p):
+        return True  # Putin / Putins, Turin / Turiner
+    return fuzz.ratio(fx, fy) >= (p.link_ratio if ratio is None else ratio)
+
+
+def name_hits(names: Iterable[str], tokens: Iterable[str], ratio: int | None = None) -> list[str]:
+    """The folded ``names`` of one article that the other article's folded capitalised ``tokens``
+    also contain, across spellings (ratio default :attr:`NameParams.story_ratio`)."""
+    from rapidfuzz import fuzz
+
+    p = NameParams()
+    ratio = p.story_ratio if ratio is None else ratio
+    tokens = set(tokens)
+    by_letter: dict[str, list[str]] = {}
+    for t in tokens:
+        by_letter.setdefault(t[:1], []).append(t)
+    exo = {e for e in map(_exonym, tokens) if e is not None}
+    hits = []
+    for n in names:
+        if n in tokens or (_exonym(n) is not None and _exonym(n) in exo):
+            hits.append(n)
+        elif any(fuzz.ratio(n, t) >= ratio or _prefix_variant(n, t, p) for t in by_letter.get(n[:1], ())):
+            hits.append(n)
+    return hits
+
+
+def extract_names(text: str) -> list[str]:
+    """Capitalised words that may be names: not sentence-initial (nor right after a colon or an
+    opening quote, where any word is capitalised) and not common capitalised English words.
+
+    Example
+    -------
+    >>> extract_names("Kremlin boss Vladimir Putin (69) met Lukashenko on Tuesday.")
+    ['Vladimir', 'Putin', 'Lukashenko']
+    """
+    names = []
+    for m in TOKEN.finditer(text):
+        tok = m.group(0).strip("’'-")
+        if len(tok) < 2 or tok.isupper() and len(tok) <= 3:
+            continue
+        before = text[: m.start()].rstrip()
+        if not before or before[-1] in ".!?:“\"«„(–-":
+            continue
+        if tok.lower() in _EN_STOP:
+            continue
+        names.append(tok)
+    return names
+
+
+_DE_DETERMINER = re.compile(
+    r"(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein\w*|sein\w*|ihr\w*|unser\w*|"
+    r"dies\w*|jed\w*|viel\w*|all\w*|zum|zur|im|am|vom|beim|ins)$", re.IGNORECASE)
+_DE_NOUN_SUFFIX = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nis", "tum", "ling", "chen",
+                   "lein", "ment", "ie", "ik", "ur", "enz", "anz", "ei", "ter", "ler", "ner", "en", "e")
+
+
+def capitalised_names(text: str, language: str) -> list[str]:
+    """Name candidates without a tagger: :func:`extract_names`, not the first word of a line
+    (headlines have no full stop), no function word; in German a capitalised word right after an
+    article or determiner ("die Armee", "seine Einheit") or with a common noun ending (-ung,
+    -heit, ...) is taken for a noun. A heuristic: it drops a few names ("die Ukraine") and keeps
+    a few nouns, and it is fast enough for a whole corpus."""
+    keep, pos = [], 0
+    for n in extract_names(text):
+        at = text.find(n, pos)
+        pos = at + len(n) if at >= 0 else pos
+        if at <= 0 or text[:at].rstrip(" \t").endswith("\n") or n.lower() in STOPWORDS:
+            continue
+        before = text[max(0, at - 12):at].split()
+        if language == "de" and (before and _DE_DETERMINER.match(before[-1])
+                                 or n.lower().endswith(_DE_NOUN_SUFFIX) and not n.isupper()):
+            continue
+        keep.append(n)
+    return keep
+
+
+_TAG_TOKEN = re.compile(r"\w[\w’'-]*\w|\w|[^\w\s]")
+#: HanTa's tags for proper nouns (German STTS ``NE``; English CLAWS ``NP0``).
+_PROPER = {"de": ("morphmodel_ger.pgz", {"NE"}), "en": ("morphmodel_en.pgz", {"NP0"})}
+
+
+@lru_cache(maxsize=2)
+def _tagger(language: str):
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger(_PROPER[language][0])
+
+
+@lru_cache(maxsize=50_000)
+def _tags(text: str, language: str) -> tuple[tuple[str, str], ...]:
+    tokens = _TAG_TOKEN.findall(text)
+    if not tokens:
+        return ()
+    return tuple((tok, tag) for tok, _lemma, tag in _tagger(language).tag_sent(tokens))
+
+
+def tagged_names(text: str, language: str) -> tuple[str, ...] | None:
+    """Proper nouns by HanTa's part-of-speech tagger: German nouns such as *Einheiten* or
+    *Heimatland* and adjectives such as *Tsarist* are not names. None for languages other than
+    German and English."""
+    if language not in _PROPER:
+        return None
+    return tuple(tok for tok, tag in _tags(text, language) if tag in _PROPER[language][1] and tok[:1].isupper())
+
+
+def name_candidates(text: str, language: str | None = None) -> list[str]:
+    """Names in one sentence or link: the tagger's proper nouns, and the tagger's misses among
+    :func:`capitalised_names` (in German all of those, in English those tagged as nouns, not
+    adjectives such as *Tsarist*); :func:`extract_names` for other languages. Hyphenated words
+    are split, function words dropped, each name once.
+
+    >>> name_candidates("Die Einheiten kämpfen für ihr Heimatland an der Seite von Kulazhanka.", "de")
+    ['Kulazhanka']
+    >>> name_candidates("In Tsarist Russia the ancestors of Worms fought.", "en")
+    ['Russia', 'Worms']
+    """
+    tagged = tagged_names(text, language) if language else None
+    if tagged is None:
+        found = extract_names(text)
+    else:
+        found = list(tagged) + capitalised_names(text, language)
+        if language == "en":
+            nouns = {tok for tok, tag in _tags(text, language) if tag.startswith(("NN", "NP"))}
+            found = list(tagged) + [n for n in capitalised_names(text, language) if n in nouns]
+    out = []
+    for tok in found:
+        for part in tok.split("-"):
+            if len(part) >= 2 and part[0].isupper() and part.lower() not in STOPWORDS:
+                out.append(part)
+    return list(dict.fromkeys(out))
