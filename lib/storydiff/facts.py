@@ -55,7 +55,7 @@ class Fact:
     def label(self, width: int = 70, prefer: str = "en") -> str:
         """One sentence of the fact, shortened; in the ``prefer`` language where there is one."""
         pick = next((a for a in self.texts if self.languages.get(a) == prefer), next(iter(self.texts)))
-        from .report import shorten
+        from .plots import shorten
 
         return shorten(self.texts[pick], width)
 

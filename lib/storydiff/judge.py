@@ -187,6 +187,18 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
     words.prepare([w for ws in cw_a.values() for w in ws] + [w for ws in cw_b.values() for w in ws])
     other = (_second_opinion(second, texts_a, texts_b, keep) if second and keep
              else [(0.0, 0.0)] * len(keep))
+    # names are found per unit (tagging each merged window again would cost 20 times more)
+    unit_names: dict[tuple[str, int], list[str]] = {}
+
+    def names_of(side, spans_, texts, lang, w):
+        start, size = spans_[w]
+        out = []
+        for u in range(start, start + size):
+            if (side, u) not in unit_names:
+                unit_names[(side, u)] = name_candidates(texts[u], lang)
+            out += unit_names[(side, u)]
+        return list(dict.fromkeys(out))
+
     for (i, j), (o_z, o_rank) in zip(keep, other, strict=True):
         sa, ka = a_spans[i]
         sb, kb = b_spans[j]
@@ -204,8 +216,8 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
                 rest.remove(v)
                 shared += 1
         only = (len(na) - shared) + len(rest)
-        names_a = name_candidates(ta, a_lang)
-        names_b = name_candidates(tb, b_lang)
+        names_a = names_of("a", a_spans, a_texts, a_lang, i)
+        names_b = names_of("b", b_spans, b_texts, b_lang, j)
         names_shared = sum(1 for x in names_a if any(names_match(x, y) for y in names_b))
         s = float(sc.sim[i, j])
         r_a = int(rank_a[sa : sa + ka, sb : sb + kb].min())

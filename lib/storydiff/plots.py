@@ -17,6 +17,7 @@ __all__ = [
     "plot_fact_matrix",
     "plot_similarity",
     "plot_summary",
+    "plot_calibration",
     "plot_threshold_curve",
     "plot_unit_kinds",
     "shorten",
@@ -384,6 +385,44 @@ def plot_threshold_curve(curve, *, current=None, title: str | None = None, ax=No
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_title(title or "How precision, recall and F1 move with the threshold", fontsize=10)
+    return ax
+
+
+def plot_calibration(rows, *, title: str | None = None, ax=None):
+    """Predicted confidence against how often it was right (a reliability diagram).
+
+    Parameters
+    ----------
+    rows : ``[mean predicted confidence, share that were right, number of pairs]`` per confidence
+        bin, e.g. ``load_model().info["cv_real_pairs_calibration"]`` (cross-validated by pair on
+        the shared real pairs).
+
+    A well calibrated judge puts its points on the diagonal: of the pairs it gives 0.3, about
+    three in ten are real links. Each point is labelled with the number of pairs behind it; few
+    pairs make a point unsure.
+    """
+    import numpy as np
+
+    ax = _axes(ax, figsize=(5.5, 5))
+    rows = [r for r in rows if r[2] > 0]
+    if not rows:
+        raise ValueError("no calibration rows to plot")
+    pred, seen, n = (np.array([r[k] for r in rows], float) for k in range(3))
+    ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect calibration")
+    ax.plot(pred, seen, color="#000000", lw=1, zorder=2)
+    ax.scatter(pred, seen, s=20 + 60 * np.sqrt(n / n.max()), color="#0072B2", zorder=3,
+               label="storydiff's link judge")
+    for i, (x, y, k) in enumerate(zip(pred, seen, n, strict=True)):  # labels alternate below and above
+        ax.annotate(f"{int(k)} pairs", (x, y), textcoords="offset points", xytext=(7, -11 if i % 2 == 0 else 5),
+                    fontsize=7, color="#555555")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.set_xlabel("confidence storydiff gives a sentence pair")
+    ax.set_ylabel("share of those pairs that people linked")
+    ax.grid(color="#eeeeee")
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    ax.set_title(title or "When storydiff says p, how often is it right?", fontsize=10)
     return ax
 
 

@@ -11,7 +11,7 @@ import html
 import json
 import uuid
 
-from .plots import STATUS_COLORS
+from .plots import STATUS_COLORS, shorten
 
 __all__ = ["describe", "md_escape", "reading_table", "shorten", "text_table", "side_by_side_fragment",
            "side_by_side_html"]
@@ -89,13 +89,6 @@ def side_by_side_fragment(comp) -> str:
         f"<div class='sd-cols'>{_column(comp, 'a')}{_column(comp, 'b')}</div></div>"
         f"<script>{_asset('report.js').replace('__ROOT_ID__', rid)}</script>"
     )
-
-
-def shorten(text: str, width: int = 90) -> str:
-    """Text on one line, cut at a word boundary to at most ``width`` characters (`` …`` marks a cut)."""
-    import textwrap
-
-    return textwrap.shorten(" ".join(text.split()), width=width, placeholder=" …")
 
 
 def md_escape(text: str, width: int = 160) -> str:

@@ -176,9 +176,9 @@ class StoryLink:
             parts.append(f"Both give the numbers {', '.join(self.shared_numbers[:6])}.")
         if self.best_pairs:
             sa, sb, sim = self.best_pairs[0]
-            from .report import shorten
+            from .plots import shorten
 
-            parts.append(f"Closest sentences ({sim:.2f}): “{shorten(sa)}” / “{shorten(sb)}”.")
+            parts.append(f"Closest sentences ({sim:.2f}): “{shorten(sa, 90)}” / “{shorten(sb, 90)}”.")
         return " ".join(parts)
 
 
