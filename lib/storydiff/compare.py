@@ -531,8 +531,15 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
     """Links ``(A ids, B ids, cosine, confidence)`` and review pairs of the free-order decision
     (see :mod:`storydiff.judge`)."""
     sc = prep.scores
-    cands = candidate_features(sc, [u.text for u in prep.a_units], [u.text for u in prep.b_units], a.language,
-                               b.language, prep.prior, _word_matcher(), top_k=judge.top_k, story=story.score)
+    a_texts, b_texts = [u.text for u in prep.a_units], [u.text for u in prep.b_units]
+    key = (tuple(a_texts), tuple(b_texts), a.language, b.language, prep.prior, sc.mean, sc.sd, judge.top_k,
+           story.score)
+    if key not in _CANDIDATES:  # the same pair judged again (a threshold curve): only the cuts move
+        _CANDIDATES[key] = candidate_features(sc, a_texts, b_texts, a.language, b.language, prep.prior,
+                                              _word_matcher(), top_k=judge.top_k, story=story.score)
+        while len(_CANDIDATES) > 64:
+            _CANDIDATES.pop(next(iter(_CANDIDATES)))
+    cands = _CANDIDATES[key]
     conf = model.predict(cands.X)
     cut = _cut(judge.cut, model.cut)
     review_low = _cut(judge.review_cut, model.review_cut)
@@ -543,6 +550,11 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
     review = [Review(tuple(x), tuple(y), round(p, 3))
               for x, y, p in review_pairs(sc, cands, conf, links, low=review_low, high=cut)]
     return links, review
+
+
+#: Candidates of the last pairs judged (same texts, languages, encoder scale and settings), so that
+#: moving a cut does not compute their features again.
+_CANDIDATES: dict = {}
 
 
 @lru_cache(maxsize=1)
