@@ -19,6 +19,10 @@ from storydiff.names import names_match
         ("on 7th August", "en", ["date:08-07"]),
         ("Publiziert: 09.04.2022 um 21:06 Uhr", "de", ["date:04-09", "2022", "time:21:06"]),
         ("in the 89th minute", "en", ["89"]),
+        ("shortly before 1 p.m.", "en", ["time:13:00"]),
+        ("kurz vor 13 Uhr", "de", ["time:13:00"]),
+        ("in der Nacht zum Sonntag", "de", ["weekday:Saturday"]),
+        ("third party staff", "en", []),
     ],
 )
 def test_numbers(text, lang, values):
@@ -51,3 +55,33 @@ def test_quote_on_one_side_only():
     d = compare_details("Er sagte, er habe keine Angst vor dem Tod.",
                         "He said: “I am not afraid of death at all.”", "de", "en")
     assert [x.kind for x in d] == ["quote"]
+
+
+@pytest.mark.parametrize(
+    "de,en",
+    [
+        # a number inside a German compound, ordinals against cardinals, a time in two formats, the
+        # night before a day, a day one side leaves out: the same fact
+        ("Die NBA verordnete Williams eine zehntägige Quarantäne.",
+         "The NBA ordered Williams into quarantine for ten days."),
+        ("Es waren die Saisonsiege drei und vier für Ackermann.",
+         "These were the third and fourth victories of the season for Ackermann."),
+        ("Der Notruf ging um kurz vor 13 Uhr ein.", "The emergency call came in shortly before 1 p.m."),
+        ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Saturday night."),
+        ("Direkt vor dem Flug am Montag wurden alle getestet.", "Everyone was tested immediately before the flight."),
+    ],
+)
+def test_same_fact_written_differently_is_no_detail(de, en):
+    assert compare_details(de, en, "de", "en") == []
+
+
+def test_a_name_kept_beside_a_replaced_one_is_no_translation():
+    """Donald in "Donald Everton" matches Donald, so it cannot also stand for Trump."""
+    from storydiff.embed import embed
+
+    def word_sim(xs, ys):
+        return embed(xs) @ embed(ys).T
+
+    d = compare_details("Böser Blick gegen Donald Trump ging um die Welt",
+                        "Mad look at Donald Everton goes around the world", "de", "en", word_sim=word_sim)
+    assert [(x.kind, x.a, x.b) for x in d] == [("name", "Trump", "Everton")]

@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .names import NameParams, name_candidates, names_match
 
 __all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details"]
@@ -93,12 +95,15 @@ _DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
 _DATE_DE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b", re.I)
 _DATE_EN = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b",
                       re.I)
-_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:uhr|h|a\.m\.|p\.m\.|am|pm)\b", re.I)
+_TIME = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(uhr\b|a\.m\.|p\.m\.|am\b|pm\b|h\b)", re.I)
 _RANGE = re.compile(r"\b(\d{1,4})\s*[-–]\s*(\d{1,4})\b")
 _NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?(?:st|nd|rd|th)?(?![\w])")
 _DATE_EN2 = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
                        + r")\b", re.I)
 _WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
+#: A number word at the start of a longer word: "zehntägige" (10), "fünfmaligen" (5), "tenfold".
+_COMPOUND_NUM = re.compile(r"\b(" + "|".join(sorted((w for w in _WORDS if _WORDS[w] <= 12), key=len, reverse=True))
+                           + r")[a-zäöüß]{3,}", re.I)
 
 
 def _to_value(int_part: str, sep: str | None, frac: str | None, language: str) -> float:
@@ -127,7 +132,18 @@ _WEEKDAYS = {d: i for i, names in enumerate([
     ("monday", "montag"), ("tuesday", "dienstag"), ("wednesday", "mittwoch"), ("thursday", "donnerstag"),
     ("friday", "freitag"), ("saturday", "samstag", "sonnabend"), ("sunday", "sonntag")]) for d in names}
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?:s|abend|morgen|nachmittag|mittag|nacht)?\b", re.I)
+_NIGHT_BEFORE = re.compile(r"\bNacht\s+(?:zum|auf\s+den)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+_ORDINALS = {w: i + 1 for names in (
+    ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+     "twelfth"),
+    ("erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt", "elft", "zwölft"))
+    for i, w in enumerate(names)}
+_ORDINAL_WORD = re.compile(
+    r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)|"
+    r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft)(?:e|en|er|es|em))\b", re.I)
 
 
 def _number_words(text: str, language: str) -> str:
@@ -141,12 +157,26 @@ def _number_words(text: str, language: str) -> str:
     if language in _TEXT2NUM:
         from text_to_num import alpha2digit
 
+        # ordinal words stay words ("third party", "zum dritten Mal"): set aside while converting
+        kept = [m.group(0) for m in _ORDINAL_WORD.finditer(text)]
+        work = _ORDINAL_WORD.sub("\ue000", text)
         try:
-            text = alpha2digit(text, language)
+            work = alpha2digit(work, language)
         except Exception:  # noqa: BLE001 - a text text2num cannot read keeps its words
-            pass
+            return text
+        parts = work.split("\ue000")
+        if len(parts) == len(kept) + 1:
+            text = "".join(p + (kept[i] if i < len(kept) else "") for i, p in enumerate(parts))
 
     return text
+
+
+def _soft_numbers(text: str) -> set[str]:
+    """Values a text gives in words that are not read as numbers: number words that begin a
+    longer word ("zehntägige" -> "10") and ordinal words ("third" -> "3")."""
+    out = {_fmt(_WORDS[m.group(1).lower()]) for m in _COMPOUND_NUM.finditer(text)}
+    out |= {str(_ORDINALS[(m.group(1) or m.group(2)).lower()]) for m in _ORDINAL_WORD.finditer(text)}
+    return out
 
 
 def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
@@ -185,7 +215,17 @@ def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
     for m in _DATE_EN2.finditer(text):
         take(m, f"date:{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}")
     for m in _TIME.finditer(text):
-        take(m, f"time:{int(m.group(1)):02d}:{m.group(2)}")
+        unit = m.group(3).lower()
+        if (unit in ("am", "pm") and language == "de") or (unit == "h" and not m.group(2)):
+            continue  # German "am" is a preposition; "5 h" may be a duration
+        hour = int(m.group(1))
+        if unit.startswith("p") and hour < 12:
+            hour += 12
+        elif unit.startswith("a") and hour == 12:
+            hour = 0
+        take(m, f"time:{hour:02d}:{m.group(2) or '00'}")
+    for m in _NIGHT_BEFORE.finditer(text):  # "in der Nacht zum Sonntag" is Saturday night
+        take(m, f"weekday:{_DAY_NAMES[(_WEEKDAYS[m.group(1).lower()] - 1) % 7]}")
     for m in _WEEKDAY.finditer(text):
         take(m, f"weekday:{_DAY_NAMES[_WEEKDAYS[m.group(1).lower()]]}")
     for m in _NUM.finditer(text):
@@ -234,13 +274,18 @@ def _tokens(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _unmatched(names: list[str], other_tokens: list[str], word_sim, p: DetailParams) -> list[str]:
-    """Names with no spelling match and (when ``word_sim`` is given) no translation among
-    ``other_tokens``."""
+def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str], word_sim,
+               p: DetailParams) -> list[str]:
+    """Names with no spelling match among ``other_tokens`` and (when ``word_sim`` is given) no
+    translation there: a word of the other side whose vector is at least ``word_match`` similar
+    and whose most similar word on this side (``own_tokens``) is this name. So *Donald* in "Donald
+    Everton" is no translation of *Trump* in "Donald Trump": Donald's best match is Donald."""
     left = [x for x in names if not any(names_match(x, y, p.name_ratio) for y in other_tokens if len(y) >= 2)]
     if left and word_sim is not None and other_tokens:
-        sims = word_sim(left, other_tokens)
-        left = [x for x, row in zip(left, sims, strict=True) if float(max(row)) < p.word_match]
+        sims = np.asarray(word_sim(left, other_tokens))
+        back = np.asarray(word_sim(other_tokens, own_tokens)).max(axis=1) if own_tokens else sims.max(axis=0)
+        left = [x for x, row in zip(left, sims, strict=True)
+                if not ((row >= p.word_match) & (row >= back - 1e-6)).any()]
     return left
 
 
@@ -295,19 +340,27 @@ def compare_details(
     def kind(v):
         return "date" if v.startswith(("date:", "weekday:")) else "time" if v.startswith("time:") else "number"
 
-    # pair differences of the same kind (a weekday with a weekday, a number with a number)
+    # a number the other side writes inside a longer word or as an ordinal ("zehntägige" / "ten
+    # days", "drei und vier" / "third and fourth") is there
+    only_a = [v for v in only_a if kind(v) != "number" or v not in _soft_numbers(b_text)]
+    only_b = [v for v in only_b if kind(v) != "number" or v not in _soft_numbers(a_text)]
+    # pair differences of the same kind (a weekday with a weekday, a number with a number); a day
+    # or time that only one side gives is context left out, not a different fact
     for k in ("date", "time", "number"):
         xs = [v for v in only_a if kind(v) == k]
         ys = [v for v in only_b if kind(v) == k]
+        if k != "number" and not (xs and ys):
+            continue
         for i in range(max(len(xs), len(ys))):
             x = xs[i] if i < len(xs) else None
             y = ys[i] if i < len(ys) else None
             details.append(Detail(k, word_a.get(x) if x else None, word_b.get(y) if y else None))
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
-    new_b = _unmatched(name_candidates(b_text, b_lang), _tokens(a_text), word_sim, p)
+    tok_a, tok_b = _tokens(a_text), _tokens(b_text)
+    new_b = _unmatched(name_candidates(b_text, b_lang), tok_b, tok_a, word_sim, p)
     if new_b:
-        lost_a = _unmatched(name_candidates(a_text, a_lang), _tokens(b_text), word_sim, p)
+        lost_a = _unmatched(name_candidates(a_text, a_lang), tok_a, tok_b, word_sim, p)
         if lost_a:
             details.append(Detail("name", lost_a[0], new_b[0]))
 

@@ -59,7 +59,7 @@ _DE_STOP = {
     "an", "auf", "aus", "bei", "bis", "mit", "nach", "von", "vor", "zu", "zum", "zur", "als", "wie",
     "wenn", "dass", "damit", "danach", "dann", "so", "auch", "noch", "nur", "schon", "obwohl",
     "herr", "frau", "dr", "prof", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
-    "samstag", "sonntag", "sonntagabend", "samstagabend",
+    "samstag", "sonntag", "sonntagabend", "samstagabend", "uhr",
 } | _MONTH_WORDS
 #: Capitalised words that are never names (function words, titles, weekdays, months, nationalities).
 STOPWORDS = frozenset(_EN_STOP | _DE_STOP)
