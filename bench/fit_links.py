@@ -280,8 +280,9 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
     return res
 
 
-#: The review list stops before fewer than this share of its entries are right (1 in 20).
-REVIEW_MIN_PRECISION = 0.05
+#: The review list stops before fewer than this share of its entries are right: a reader who
+#: checks it should find at least one real link in ten.
+REVIEW_MIN_PRECISION = 0.1
 
 
 def choose_cuts(items, preds, scorer, conf):
@@ -300,7 +301,7 @@ def choose_cuts(items, preds, scorer, conf):
     cut = best[0] if best else 0.5
     # the review list grows down from the cut (at most to the selection floor) until links and
     # review cover 90 % of the gold link pairs; it stops before it has more entries than the A
-    # articles have units, or before fewer than one in twenty of its entries are right
+    # articles have units, or before fewer than one in ten of its entries are right
     n_a = sum(len(it["prep"].a_units) for it in items if it["source"] == "real")
     review = cut
     for rc in sorted((x for x in low_grid if SELECT_FLOOR <= x < cut), reverse=True):

@@ -39,7 +39,10 @@ def test_reading_table_filters_and_escapes(comp):
     html = styler.to_html()
     assert "&lt;b&gt;claim&lt;/b&gt;" in html and "<b>claim</b>" not in html
     assert list(reading_table(comp, "changed").data.columns) == ["A says", "B says", "what differs", "similarity"]
-    assert len(reading_table(comp).data) == 4
+    # one row per link, dropped and added sentence, and per pair offered for review
+    statuses = list(reading_table(comp).data["status"])
+    assert sorted(set(statuses) - {"review"}) == ["added", "changed", "dropped", "same"]
+    assert len(statuses) == 4 + len(comp.review)
     with pytest.raises(ValueError, match="same, changed, dropped or added"):
         reading_table(comp, "moved")
 

@@ -96,8 +96,8 @@ def test_click_highlights_partner_and_shows_details(browser, page):
     assert all(p.get_attribute("data-side") == "b" for p in partners)
     info = browser.find_element(By.CSS_SELECTOR, ".sd-info").text
     assert "similarity" in info and "2000" in info and "3000" in info
-    # a sentence B added: no partner, and the info line says so
-    added = browser.find_element(By.CSS_SELECTOR, ".sd-u.sd-added")
+    # a sentence B added (and not offered for review): no partner, and the info line says so
+    added = browser.find_element(By.CSS_SELECTOR, ".sd-u.sd-added:not(.sd-review), .sd-u.sd-dropped:not(.sd-review)")
     added.click()
     assert not browser.find_elements(By.CSS_SELECTOR, ".sd-partner")
     assert "no partner" in browser.find_element(By.CSS_SELECTOR, ".sd-info").text
