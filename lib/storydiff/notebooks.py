@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import time
 from pathlib import Path
 
-__all__ = ["run_notebook", "main"]
+__all__ = ["run_notebook", "offline_html", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +45,44 @@ def run_notebook(path: str | Path, *, html_dir: str | Path | None = None, timeou
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     client.execute()
+    _check_outputs(nb, path)
     if html_dir is not None:
         from nbconvert import HTMLExporter
+
+        from .output import write_text
 
         body, _ = HTMLExporter().from_notebook_node(nb)
         out = Path(html_dir) / (path.stem + ".html")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(body, encoding="utf-8")
+        write_text(out, offline_html(body))
     return nb
+
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.I | re.S)
+_REMOTE = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", re.I)
+
+
+def offline_html(body: str) -> str:
+    """A rendered notebook that loads nothing from the network when opened: scripts that fetch
+    from a CDN (nbconvert adds require.js, MathJax and a Mermaid loader) are removed. The reports
+    need none of them: figures are inline PNG images and tables plain HTML."""
+    return _SCRIPT.sub(lambda m: "" if _REMOTE.search(m.group(1)) or _REMOTE.search(m.group(2)) else m.group(0),
+                       body)
+
+
+class NotebookProblem(RuntimeError):
+    """A notebook ran, but a cell printed a traceback (e.g. a figure that failed to draw)."""
+
+
+def _check_outputs(nb, path) -> None:
+    """Fail when a cell's output holds a traceback that did not stop the cell: matplotlib draws
+    figures after the cell has finished, and a drawing error is only printed."""
+    for k, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") if out.get("output_type") == "stream" else ""
+            if out.get("output_type") == "error" or "Traceback (most recent call last)" in text:
+                last = (text.strip().splitlines() or ["error"])[-1] if text else out.get("evalue", "")
+                raise NotebookProblem(f"{path}: cell {k} printed an error: {last}")
 
 
 def _inject(nb, parameters: dict) -> None:

@@ -41,6 +41,21 @@ KIND_COLORS = {
 LANGUAGE_MARKERS = {"de": "s", "en": "o"}
 
 
+def _plain_text(fn):
+    """Run a plot function with matplotlib's mathtext off: article text and outlet names with
+    ``$`` in them are drawn as written, not parsed as formulas (which fails on "$5 and $6")."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import matplotlib as mpl
+
+        with mpl.rc_context({"text.parse_math": False}):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def _axes(ax, figsize=None):
     import matplotlib.pyplot as plt
 
@@ -59,6 +74,7 @@ def _article_label(row_id: str, row) -> str:
     return f"{outlet} ({row['language']}): {shorten(row_id, 34)}"
 
 
+@_plain_text
 def plot_unit_kinds(table, *, ax=None):
     """Stacked horizontal bars: how many units of each kind each article has.
 
@@ -86,6 +102,7 @@ def plot_unit_kinds(table, *, ax=None):
 GROUP_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
+@_plain_text
 def plot_corpus_timeline(table, *, groups=None, ax=None):
     """Articles by publication date (x) and outlet (y); marker size = length in words.
 
@@ -167,6 +184,7 @@ def _side_name(comp, side: str) -> str:
     return f"{side.upper()} = {shorten(who, 30)} ({art.language})"
 
 
+@_plain_text
 def plot_similarity(comp, *, sims=None, width: int = 38, ax=None):
     """Heat map of how similar every story sentence of A is to every one of B, with the links.
 
@@ -235,6 +253,7 @@ def _ribbon(ax, y0a, y1a, y0b, y1b, x0, x1, color, moved):
                          hatch="///" if moved else None))
 
 
+@_plain_text
 def plot_alignment(comp, *, width: int = 48, ax=None):
     """The two articles as two columns of sentences (in their own order), joined by ribbons.
 
@@ -319,6 +338,7 @@ def _who(art) -> str:
     return f"{art.outlet or shorten(art.id, 24)} ({art.language})"
 
 
+@_plain_text
 def plot_summary(comparisons, *, ax=None):
     """Per outlet pair, by sentences and by words: how much of A's story B keeps as is, keeps
     changed, drops, and how much B adds (a bar beyond 100 % of A's length).
@@ -353,6 +373,7 @@ def plot_summary(comparisons, *, ax=None):
     return ax
 
 
+@_plain_text
 def plot_threshold_curve(curve, *, current=None, title: str | None = None, ax=None):
     """Precision, recall and F1 as the link threshold moves.
 
@@ -388,6 +409,7 @@ def plot_threshold_curve(curve, *, current=None, title: str | None = None, ax=No
     return ax
 
 
+@_plain_text
 def plot_calibration(rows, *, title: str | None = None, ax=None):
     """Predicted confidence against how often it was right (a reliability diagram).
 
@@ -429,6 +451,7 @@ def plot_calibration(rows, *, title: str | None = None, ax=None):
 FACT_COLORS = {"same": STATUS_COLORS["same"], "changed": STATUS_COLORS["changed"], "absent": "#eeeeee"}
 
 
+@_plain_text
 def plot_fact_matrix(facts, *, max_facts: int = 30, width: int = 60, ax=None):
     """Which article carries which fact: rows are facts shared by two or more articles (most
     widely carried first), columns are articles; blue = carries it, orange = carries it with a

@@ -91,11 +91,18 @@ def side_by_side_fragment(comp) -> str:
     )
 
 
-def md_escape(text: str, width: int = 160) -> str:
-    """Article text made safe for Markdown: shortened, HTML escaped, Markdown marks backslashed."""
+def md_escape(text: str, width: int | None = 160) -> str:
+    r"""Article text or metadata made safe for Markdown, the one place it passes on its way into a
+    notebook's Markdown: shortened to ``width`` characters (None: not shortened), HTML escaped
+    (``<script>`` shows as text), Markdown marks and ``$`` (which starts a formula) backslashed.
+
+    >>> print(md_escape("Bild</h3><script>x=1</script> costs $5 *now*"))
+    Bild&lt;/h3&gt;&lt;script&gt;x=1&lt;/script&gt; costs \$5 \*now\*
+    """
     import re
 
-    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", html.escape(shorten(text, width), quote=False))
+    short = " ".join(text.split()) if width is None else shorten(text, width)
+    return re.sub(r"([\\`*_\[\]#|$~])", r"\\\1", html.escape(short, quote=False))
 
 
 def _who(art) -> str:
