@@ -91,8 +91,10 @@ def csv_safe(frame):
     def fix(v):
         return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
 
+    import pandas as pd
+
     for col in out.columns:
-        if out[col].dtype == object:
+        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
             out[col] = out[col].map(fix)
     out.columns = [fix(c) for c in out.columns]
     return out
