@@ -7,6 +7,7 @@ installs them). Where they are missing the tests are skipped with that instructi
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,54 @@ def test_added_and_dropped_stand_out(browser, page):
     same = browser.find_elements(By.CSS_SELECTOR, ".sd-u.sd-same, .sd-u.sd-changed")[0]
     assert dropped.value_of_css_property("font-weight") in ("600", "700", "bold")
     assert dropped.value_of_css_property("background-color") != same.value_of_css_property("background-color")
+
+
+HOSTILE_OUTLET = "Bild</h3><script>window.__sdPwned = 1;</script>"
+HOSTILE_TITLE = "<img src=x onerror=\"window.__sdPwned = 2\"> $x^{2$ *Titel*"
+HOSTILE_SENTENCE = "A reader wrote <script>window.__sdPwned = 3;</script> and $5 in the comments."
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory):
+    """Notebooks 01-05 run on a corpus whose Bild article has a hostile outlet, title and sentence."""
+    _browser_or_skip()
+    import yaml
+
+    from storydiff.notebooks import run_notebook
+
+    root = Path(__file__).resolve().parents[1]
+    corpus = tmp_path_factory.mktemp("hostile") / "articles"
+    corpus.mkdir()
+    for src in (root / "corpus" / "articles").glob("*.md"):
+        text = src.read_text(encoding="utf-8")
+        if src.stem.startswith("bild-en"):
+            _, front, body = text.split("---\n", 2)
+            meta = yaml.safe_load(front)
+            meta.update(outlet=HOSTILE_OUTLET, title=HOSTILE_TITLE)
+            text = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body.rstrip("\n") + \
+                "\n" + HOSTILE_SENTENCE + "\n"
+        (corpus / src.name).write_text(text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("reports")
+    for nb in sorted((root / "notebooks").glob("0[1-5]_*.ipynb")):
+        params = {"CORPUS": str(corpus.parent)}
+        if nb.name.startswith("05"):
+            params["BENCH"] = str(corpus.parent / "no-bench")
+        run_notebook(nb, html_dir=out, parameters=params)
+    return sorted(out.glob("*.html"))
+
+
+def test_hostile_article_runs_in_no_notebook_report(browser, hostile_reports):
+    from selenium.webdriver.common.by import By
+
+    assert len(hostile_reports) == 5
+    for page in hostile_reports:
+        browser.get(page.as_uri())
+        assert browser.execute_script("return window.__sdPwned === undefined"), page.name
+        scripts = browser.execute_script(
+            "return Array.from(document.scripts).map(s => (s.src || '') + s.textContent)")
+        assert not [s for s in scripts if "__sdPwned" in s], page.name
+        assert not browser.find_elements(By.CSS_SELECTOR, "img[onerror]"), page.name
+        assert not [s for s in scripts if s.startswith("http")], page.name  # nothing from a CDN
+    # the hostile outlet is shown as text where the article is introduced
+    browser.get(next(p for p in hostile_reports if p.name.startswith("02")).as_uri())
+    assert "<script>window.__sdPwned = 1;</script>" in browser.find_element(By.TAG_NAME, "body").text
