@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["Alignment", "AlignParams", "InOrderParams", "RawLink", "WindowScores", "align", "greedy_one_to_one",
-           "in_order", "similarity_stats", "window_scores"]
+           "in_order", "moved_flags", "similarity_stats", "window_scores"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _knn_mean(sim: np.ndarray, k: int, axis: int, fill: float | None = None) -> 
     return total / kk
 
 
-def _moved_flags(pairs: list[tuple[float, float]]) -> list[bool]:
+def moved_flags(pairs: list[tuple[float, float]]) -> list[bool]:
     """True for links outside the longest chain increasing in both A and B position."""
     n = len(pairs)
     if n == 0:
@@ -291,7 +291,7 @@ def align(
     else:
         chosen = in_order(sc)
     pos = [((a_spans[i][0] + a_spans[i][1] / 2), (b_spans[j][0] + b_spans[j][1] / 2)) for i, j in chosen]
-    moved = _moved_flags(pos) if order == "free" else [False] * len(chosen)
+    moved = moved_flags(pos) if order == "free" else [False] * len(chosen)
     links = []
     used_a, used_b = set(), set()
     for (i, j), mv in zip(chosen, moved, strict=True):

