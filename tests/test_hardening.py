@@ -347,11 +347,19 @@ def test_chinese_numbers_and_no_false_partial():
 
 def test_invisible_characters_and_decomposed_umlauts_are_normalised(tmp_path):
     from storydiff.details import compare_details
+    from storydiff.segment import segment
 
-    a = _en(tmp_path / "a.txt", "Lukas\u200bhenko traf Selenskyj in Mu\u0308nchen.")
+    original = "Mu\u0308nchen, Lukas\u200bhenko und Selenskyj\nLukas\u200bhenko traf Selenskyj in Mu\u0308nchen."
+    a = _en(tmp_path / "a.txt", original)
     art = load_text(a, language="de")
-    assert art.text == "Lukashenko traf Selenskyj in München."
-    assert compare_details(art.text, "Lukashenko met Zelensky in Munich.", "de", "en") == []
+    assert art.text == original  # the text as loaded is kept
+    art = type(art)(**{**art.__dict__, "title": "München, Lukashenko und Selenskyj"})
+    units = segment(art)
+    assert [u.text for u in units] == ["München, Lukashenko und Selenskyj",
+                                       "Lukashenko traf Selenskyj in München."]
+    assert units[0].kind == "headline"  # the title matches its decomposed line
+    assert [original[u.start:u.end] for u in units] == original.split("\n")  # offsets into the original
+    assert compare_details(units[1].text, "Lukashenko met Zelensky in Munich.", "de", "en") == []
 
 
 def test_duplicate_front_matter_key_is_refused(tmp_path):

@@ -38,6 +38,7 @@ __all__ = [
     "load_corpus",
     "load_text",
     "normalize_text",
+    "normalize_with_offsets",
     "read_text_file",
 ]
 
@@ -75,14 +76,41 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def normalize_text(text: str) -> str:
-    """Text as every later step sees it: Unicode NFC (a decomposed "u" + diaeresis, as macOS saves
-    file names and some editors text, becomes "ü") and without invisible zero-width characters.
-    Offsets of units point into this text (``Article.text``).
+    """Text as every step after loading sees it: Unicode NFC (a decomposed "u" + diaeresis, as
+    macOS saves file names and some editors text, becomes "ü") and without invisible zero-width
+    characters. ``Article.text`` keeps the text as loaded; units carry the normalised text and
+    offsets into the original (:func:`normalize_with_offsets`).
 
     >>> normalize_text("Mu\u0308nchen Lukas\u200bhenko") == "München Lukashenko"
     True
     """
     return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`normalize_text` and, for each position of the result (and its end), the position in
+    ``text`` it comes from: ``offsets[k]`` is where the normalised character ``k`` starts in the
+    original; ``offsets[len(result)] == len(text)``.
+
+    >>> norm, at = normalize_with_offsets("Mu\u0308nchen")
+    >>> norm, at[2], at[len(norm)]
+    ('München', 3, 8)
+    """
+    if text.isascii():
+        return text, list(range(len(text) + 1))
+    out: list[str] = []
+    at: list[int] = []
+    i, n = 0, len(text)
+    while i < n:  # a starter and the combining marks after it are normalised together
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFC", text[i:j].translate(_INVISIBLE))
+        out.append(piece)
+        at.extend([i] * len(piece))
+        i = j
+    at.append(n)
+    return "".join(out), at
 
 
 def _short_repr(value, limit: int = 60) -> str:
@@ -131,8 +159,8 @@ class Article:
 
 
 def read_text_file(path: str | Path) -> str:
-    """Read a text file as UTF-8 (a BOM is dropped), normalised (:func:`normalize_text`), or fail
-    with a clear :class:`CorpusError`.
+    """Read a text file as UTF-8 (a BOM is dropped, line ends become ``\\n``), or fail with a
+    clear :class:`CorpusError`.
 
     Only regular files are read (a pipe or a device such as ``/dev/zero`` would block or never
     end), at most :data:`MAX_FILE_BYTES`. Legacy encodings and UTF-16 are detected and rejected
@@ -186,7 +214,7 @@ def read_text_file(path: str | Path) -> str:
             f"{p}: not UTF-8 (byte {exc.start} looks like {guess}); convert it, e.g. "
             f"`iconv -f {guess if best else 'cp1252'} -t utf-8 {p.name} > fixed.txt`"
         ) from None
-    return normalize_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _FrontMatterLoader(yaml.SafeLoader):

@@ -12,11 +12,11 @@ spans; it handles abbreviations like "z. B.", "Dr.", "U.S.", dates like "09.04.2
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
-from .corpus import Article
+from .corpus import Article, normalize_text, normalize_with_offsets
 
 __all__ = ["Unit", "KINDS", "COMPARABLE_KINDS", "segment", "segment_lines"]
 
@@ -30,7 +30,9 @@ COMPARABLE_KINDS: frozenset[str] = frozenset({"headline", "subhead", "caption", 
 class Unit:
     """One unit of an article: a sentence or a line of page furniture.
 
-    ``text == article.text[start:end]`` always holds.
+    ``text`` is normalised (:func:`storydiff.corpus.normalize_text`: NFC, no zero-width
+    characters); ``article.text[start:end]`` is where it stands in the article as loaded. For text
+    that is already normalised (almost all), ``text == article.text[start:end]``.
     """
 
     id: int
@@ -212,7 +214,11 @@ def segment(article: Article) -> list[Unit]:
     >>> [(u.kind, u.text) for u in units]
     [('subhead', 'Titel'), ('body', 'Er kam.'), ('body', 'Sie ging.')]
     """
-    text = article.text
+    original = article.text
+    text, at = normalize_with_offsets(original)
+    if text is not original:
+        title = normalize_text(article.title) if article.title else article.title
+        article = replace(article, text=text, title=title)
     raw: list[tuple[int, int, str, int]] = []  # start, end, kind, paragraph
     lines = []
     pos = 0
@@ -253,19 +259,21 @@ def segment(article: Article) -> list[Unit]:
         raw.extend((a + s, a + e, body_kind, para) for s, e in spans)
         raw.extend(tail)
     return [
-        Unit(id=i, text=text[s:e], start=s, end=e, kind=k, paragraph=p)
+        Unit(id=i, text=text[s:e], start=at[s], end=at[e], kind=k, paragraph=p)
         for i, (s, e, k, p) in enumerate(raw)
     ]
 
 
 def segment_lines(article: Article) -> list[Unit]:
-    """One unit per line, kept exactly (for gold-standard files that are already segmented).
+    """One unit per line, kept as it is but normalised (for gold-standard files that are already
+    segmented).
 
     Empty lines are kept as units too, so that unit ids equal 0-based line numbers.
     """
     units = []
     pos = 0
     for i, line in enumerate(article.text.split("\n")):
-        units.append(Unit(id=i, text=line, start=pos, end=pos + len(line), kind="body", paragraph=i))
+        units.append(Unit(id=i, text=normalize_text(line), start=pos, end=pos + len(line), kind="body",
+                          paragraph=i))
         pos += len(line) + 1
     return units
