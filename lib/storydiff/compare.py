@@ -429,8 +429,8 @@ def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4) -> Prepared
 #: hundred; every window of one side is scored against every window of the other, so memory and
 #: time grow with the product of the two lengths.
 MAX_UNITS = 3000
-#: Languages written without spaces between words: word counts mean nothing there.
 _CHARS_PER_UNIT = 120  # a typical news sentence, for estimates before the text is split
+#: Languages written without spaces between words: word counts mean nothing there.
 NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 _WARNED: set = set()
 
