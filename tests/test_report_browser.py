@@ -111,8 +111,11 @@ def test_added_and_dropped_stand_out(browser, page):
     browser.get(path.as_uri())
     dropped = browser.find_element(By.CSS_SELECTOR, ".sd-u.sd-dropped")
     same = browser.find_elements(By.CSS_SELECTOR, ".sd-u.sd-same, .sd-u.sd-changed")[0]
-    assert dropped.value_of_css_property("font-weight") in ("600", "700", "bold")
+    # colour and a marker, not bold everywhere
+    assert dropped.value_of_css_property("font-weight") in ("400", "normal")
     assert dropped.value_of_css_property("background-color") != same.value_of_css_property("background-color")
+    marker = browser.execute_script("return getComputedStyle(arguments[0], '::before').content", dropped)
+    assert marker.strip('"') == "\u2212"
 
 
 HOSTILE_OUTLET = "Bild</h3><script>window.__sdPwned = 1;</script>"
@@ -164,3 +167,105 @@ def test_hostile_article_runs_in_no_notebook_report(browser, hostile_reports):
     # the hostile outlet is shown as text where the article is introduced
     browser.get(next(p for p in hostile_reports if p.name.startswith("02")).as_uri())
     assert "<script>window.__sdPwned = 1;</script>" in browser.find_element(By.TAG_NAME, "body").text
+
+
+# --- navigation: the reading room -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_page(tmp_path_factory, articles):
+    a = articles["bild-en-belarusians-russians-fight-for-ukraine"]
+    b = articles["blick-de-belarussen-russen-kaempfen-fuer-ukraine"]
+    comp = compare(a, b)
+    path = tmp_path_factory.mktemp("seed") / "page.html"
+    path.write_text(comp.to_html(), encoding="utf-8")
+    return comp, path
+
+
+def _in_view(browser, el) -> bool:
+    """The element's box lies inside the window and inside its scrolling column."""
+    return browser.execute_script("""
+        const r = arguments[0].getBoundingClientRect(), c = arguments[0].closest('.sd-scroll').getBoundingClientRect();
+        return r.top >= Math.max(0, c.top) - 1 && r.bottom <= Math.min(window.innerHeight, c.bottom) + 1;""", el)
+
+
+def _far_link(comp):
+    """The link whose sentences sit furthest apart in their articles (the hardest to find by eye)."""
+    return max(comp.links, key=lambda lk: abs(lk.a[0] / len(comp.a_units) - lk.b[0] / len(comp.b_units)))
+
+
+def test_click_brings_the_partner_into_view(browser, seed_page):
+    from selenium.webdriver.common.by import By
+
+    comp, path = seed_page
+    browser.get(path.as_uri())
+    for lk in (_far_link(comp), comp.links[-1], comp.links[0]):
+        el = browser.find_element(By.CSS_SELECTOR, f".sd-u[data-side=a][data-id='{lk.a[0]}']")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+        el.click()
+        partner = browser.find_element(By.CSS_SELECTOR, f".sd-u[data-side=b][data-id='{lk.b[0]}']")
+        assert "sd-partner" in partner.get_attribute("class")
+        assert _in_view(browser, partner), (lk, partner.rect)
+        info = browser.find_element(By.CSS_SELECTOR, ".sd-info")
+        assert browser.execute_script("const r = arguments[0].getBoundingClientRect(); "
+                                      "return r.top >= 0 && r.bottom <= window.innerHeight", info)
+        assert browser.find_elements(By.CSS_SELECTOR, ".sd-gutter line")  # a line joins the two
+
+
+def test_next_and_previous_keys_walk_through_the_changes(browser, seed_page):
+    from selenium.webdriver.common.by import By
+
+    comp, path = seed_page
+    browser.get(path.as_uri())
+    first = browser.find_elements(By.CSS_SELECTOR, ".sd-u[data-side=a]:not(.sd-furniture)")[0]
+    first.click()
+    seen = []
+    for _ in range(4):
+        first.parent.switch_to.active_element.send_keys("n")
+        act = browser.find_element(By.CSS_SELECTOR, ".sd-active")
+        assert "sd-same" not in act.get_attribute("class")
+        assert _in_view(browser, act)
+        seen.append((act.get_attribute("data-side"), int(act.get_attribute("data-id"))))
+    assert seen == sorted(seen) and len(set(seen)) == 4  # forward, in column order
+    browser.switch_to.active_element.send_keys("p")
+    act = browser.find_element(By.CSS_SELECTOR, ".sd-active")
+    assert (act.get_attribute("data-side"), int(act.get_attribute("data-id"))) == seen[-2]
+
+
+def test_filters_and_search(browser, seed_page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    comp, path = seed_page
+    browser.get(path.as_uri())
+    Select(browser.find_element(By.CSS_SELECTOR, ".sd-filter")).select_by_value("dropped")
+    shown = [e for e in browser.find_elements(By.CSS_SELECTOR, ".sd-u[data-side]:not(.sd-furniture)")
+             if e.is_displayed()]
+    assert shown and all("sd-dropped" in e.get_attribute("class") for e in shown)
+    assert len(shown) == comp.unit_status("a").count("dropped")
+    Select(browser.find_element(By.CSS_SELECTOR, ".sd-filter")).select_by_value("number")
+    shown = [e for e in browser.find_elements(By.CSS_SELECTOR, ".sd-u[data-side]") if e.is_displayed()]
+    with_number = [lk for lk in comp.links if any(d.kind == "number" for d in lk.details)]
+    assert len(shown) == sum(len(lk.a) + len(lk.b) for lk in with_number)
+    Select(browser.find_element(By.CSS_SELECTOR, ".sd-filter")).select_by_value("all")
+    box = browser.find_element(By.CSS_SELECTOR, ".sd-search")
+    box.send_keys("Viacorka")
+    hits = browser.find_elements(By.CSS_SELECTOR, ".sd-u.sd-hit")
+    assert hits and all("viacorka" in h.text.lower() for h in hits)
+    assert browser.find_element(By.CSS_SELECTOR, ".sd-count").text == f"{len(hits)} found"
+    box.send_keys("\n")
+    act = browser.find_element(By.CSS_SELECTOR, ".sd-active")
+    assert "viacorka" in act.text.lower() and _in_view(browser, act)
+
+
+def test_partner_in_view_in_the_notebook_report(browser, hostile_reports):
+    from selenium.webdriver.common.by import By
+
+    page = next(p for p in hostile_reports if p.name.startswith("02"))
+    browser.get(page.as_uri())
+    linked = [e for e in browser.find_elements(By.CSS_SELECTOR, ".sd-u[data-side=a]")
+              if e.get_attribute("data-link")]
+    assert linked
+    for el in (linked[0], linked[-1]):
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+        el.click()
+        partners = browser.find_elements(By.CSS_SELECTOR, ".sd-u.sd-partner[data-side=b]")
+        assert partners and _in_view(browser, partners[0])

@@ -3,30 +3,105 @@
  var links=JSON.parse(root.getAttribute('data-links'));
  var review=JSON.parse(root.getAttribute('data-review')||'[]');
  var info=root.querySelector('.sd-info');
+ var cols={a:root.querySelector('.sd-col[data-side=a] .sd-scroll'),b:root.querySelector('.sd-col[data-side=b] .sd-scroll')};
+ var gutter=root.querySelector('.sd-gutter svg');
+ var all=Array.prototype.slice.call(root.querySelectorAll('.sd-u[data-side]'));
+ var units=all.filter(function(e){return !e.classList.contains('sd-furniture');});
+ var active=null;
+ function unit(side,i){return root.querySelector('.sd-u[data-side='+side+'][data-id="'+i+'"]');}
  function clear(){root.querySelectorAll('.sd-active,.sd-partner').forEach(function(e){e.classList.remove('sd-active','sd-partner');});}
- // outline the units of a link or review pair (both sides) other than the clicked one
- function mark(pair,el){
-  ['a','b'].forEach(function(side){pair[side].forEach(function(i){
-   var e=root.querySelector('[data-side='+side+'][data-id="'+i+'"]'); if(e&&e!==el) e.classList.add('sd-partner');});});
+ // the units of a link or review pair (both sides) other than the clicked one
+ function partnersOf(pair,el){var out=[];['a','b'].forEach(function(side){pair[side].forEach(function(i){var e=unit(side,i); if(e&&e!==el) out.push(e);});});return out;}
+ // scroll a column so that a unit stands level with the clicked one (or at least in view)
+ function bringLevel(target,el){
+  var col=cols[target.getAttribute('data-side')]; if(!col) return;
+  var delta=target.getBoundingClientRect().top-el.getBoundingClientRect().top;
+  if(target.getAttribute('data-side')!==el.getAttribute('data-side')) col.scrollTop+=delta;
+  var r=target.getBoundingClientRect(), c=col.getBoundingClientRect();
+  if(r.top<c.top||r.bottom>c.bottom) col.scrollTop+=r.top-c.top-(c.height-r.height)/2;
+ }
+ function lines(){
+  while(gutter.firstChild) gutter.removeChild(gutter.firstChild);
+  if(!active) return;
+  var g=gutter.getBoundingClientRect();
+  var ps=root.querySelectorAll('.sd-partner');
+  ps.forEach(function(p){
+   var a=active.getAttribute('data-side')==='a'?active:p, b=active.getAttribute('data-side')==='a'?p:active;
+   if(a.getAttribute('data-side')===b.getAttribute('data-side')) return;
+   var ra=a.getBoundingClientRect(), rb=b.getBoundingClientRect();
+   var y1=Math.min(Math.max(ra.top+ra.height/2-g.top,0),g.height), y2=Math.min(Math.max(rb.top+rb.height/2-g.top,0),g.height);
+   var l=document.createElementNS('http://www.w3.org/2000/svg','line');
+   l.setAttribute('x1','0'); l.setAttribute('y1',y1); l.setAttribute('x2','100%'); l.setAttribute('y2',y2);
+   l.setAttribute('class',active.getAttribute('data-link')?'sd-line':'sd-line sd-line-review');
+   gutter.appendChild(l);
+  });
  }
  function show(el){
-  clear(); el.classList.add('sd-active');
-  var k=el.getAttribute('data-link');
+  clear(); active=el; el.classList.add('sd-active');
+  var k=el.getAttribute('data-link'), ps=[];
   if(k!==null&&k!==''){
-   var lk=links[+k]; mark(lk,el);
+   var lk=links[+k]; ps=partnersOf(lk,el);
    var d=lk.details.join('; ');
    var c=(lk.confidence===null||lk.confidence===undefined)?'':' · confidence '+lk.confidence.toFixed(2);
    info.textContent=lk.status+(lk.moved?', moved':'')+' · similarity '+lk.similarity.toFixed(2)+c+(d?' · differs: '+d:'');
-   return;
+  } else {
+   var rv=(el.getAttribute('data-review')||'').split(' ').filter(function(x){return x!=='';});
+   if(!rv.length){info.textContent=el.getAttribute('data-status-label')+' (no partner in the other article)';}
+   else {
+    var conf=rv.map(function(r){ps=ps.concat(partnersOf(review[+r],el)); return review[+r].confidence.toFixed(2);});
+    info.textContent=el.getAttribute('data-status-label')+' (dashed: the candidate partner; confidence '+conf.join(', ')+', below the cut for a link)';
+   }
   }
-  var rv=(el.getAttribute('data-review')||'').split(' ').filter(function(x){return x!=='';});
-  if(!rv.length){info.textContent=el.getAttribute('data-status-label')+' (no partner in the other article)';return;}
-  var conf=rv.map(function(r){mark(review[+r],el); return review[+r].confidence.toFixed(2);});
-  info.textContent=el.getAttribute('data-status-label')+' (dashed: the candidate partner; confidence '+conf.join(', ')+', below the cut for a link)';
+  ps.forEach(function(p){p.classList.add('sd-partner');});
+  var other=ps.filter(function(p){return p.getAttribute('data-side')!==el.getAttribute('data-side');});
+  if(other.length) bringLevel(other[0],el);
+  lines();
  }
- root.querySelectorAll('.sd-u[data-side]').forEach(function(el){
-  if(el.classList.contains('sd-furniture')) return;
+ function visible(e){return e.offsetParent!==null;}
+ // next / previous change: units that are not 'same', in the order of the column they are in (A, then B)
+ function step(dir){
+  var list=units.filter(function(e){return visible(e)&&!e.classList.contains('sd-same');});
+  if(!list.length) return;
+  var i=active?list.indexOf(active):-1;
+  var next=list[(i+dir+list.length)%list.length];
+  bringLevel(next,next); next.focus({preventScroll:true}); show(next);
+ }
+ function applyFilter(){
+  var f=root.querySelector('.sd-filter').value, q=root.querySelector('.sd-search').value.trim().toLowerCase();
+  var hits=0;
+  all.forEach(function(e){
+   var ok=f==='all'||!e.classList.contains('sd-furniture');
+   if(f==='review') ok=ok&&e.classList.contains('sd-review');
+   else if(['same','changed','dropped','added'].indexOf(f)>=0) ok=ok&&e.classList.contains('sd-'+f);
+   else if(f!=='all') ok=ok&&(' '+(e.getAttribute('data-kinds')||'')+' ').indexOf(' '+f+' ')>=0;
+   e.classList.toggle('sd-hidden',!ok);
+   var hit=q!==''&&e.textContent.toLowerCase().indexOf(q)>=0;
+   e.classList.toggle('sd-hit',hit); if(hit&&ok) hits++;
+  });
+  root.querySelector('.sd-count').textContent=q?hits+' found':'';
+  lines();
+ }
+ function nextHit(){
+  var list=units.filter(function(e){return visible(e)&&e.classList.contains('sd-hit');});
+  if(!list.length) return;
+  var i=active?list.indexOf(active):-1, next=list[(i+1)%list.length];
+  bringLevel(next,next); show(next);
+ }
+ units.forEach(function(el){
   el.addEventListener('click',function(){show(el);});
   el.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();show(el);}});
  });
+ root.addEventListener('keydown',function(ev){
+  if(ev.target.tagName==='INPUT'||ev.target.tagName==='SELECT') return;
+  if(ev.key==='n'||ev.key==='j'){ev.preventDefault();ev.stopPropagation();step(1);}
+  else if(ev.key==='p'||ev.key==='k'){ev.preventDefault();ev.stopPropagation();step(-1);}
+ });
+ root.querySelector('.sd-next').addEventListener('click',function(){step(1);});
+ root.querySelector('.sd-prev').addEventListener('click',function(){step(-1);});
+ root.querySelector('.sd-filter').addEventListener('change',applyFilter);
+ var search=root.querySelector('.sd-search');
+ search.addEventListener('input',applyFilter);
+ search.addEventListener('keydown',function(ev){if(ev.key==='Enter'){ev.preventDefault();nextHit();}});
+ cols.a.addEventListener('scroll',lines); cols.b.addEventListener('scroll',lines);
+ window.addEventListener('resize',lines);
 })();

@@ -37,7 +37,8 @@ def _column(comp, side: str) -> str:
     for k, r in enumerate(comp.review):
         for i in getattr(r, side):
             in_review.setdefault(i, []).append(k)
-    parts = [f"<div class='sd-col'><h3>{'A' if side == 'a' else 'B'}: {html.escape(art.label)}</h3>"]
+    parts = [f"<div class='sd-col' data-side='{side}'><h3>{'A' if side == 'a' else 'B'}: {html.escape(art.label)}</h3>"
+             "<div class='sd-scroll'>"]
     para = None
     for u, st in zip(units, status, strict=True):
         if para is not None and u.paragraph != para:
@@ -49,14 +50,30 @@ def _column(comp, side: str) -> str:
         cls = f"sd-u sd-{st}" + (" sd-moved" if moved else "") + (" sd-review" if rev else "")
         focus = "" if st == "furniture" else " tabindex='0'"
         label = _LABEL[st] + ("; needs review: may match a sentence of the other article" if rev else "")
+        kinds = " ".join(sorted({d.kind for d in comp.links[k].details})) if k is not None else ""
         parts.append(
             f"<span class='{cls}' data-side='{side}' data-id='{u.id}' data-link='{'' if k is None else k}' "
-            f"data-review='{' '.join(map(str, rev))}' "
+            f"data-review='{' '.join(map(str, rev))}' data-kinds='{kinds}' "
             f"data-status-label='{html.escape(label)}' title='{html.escape(label)}'{focus}>"
             f"{html.escape(u.text)}</span>"
         )
-    parts.append("</div>")
+    parts.append("</div></div>")
     return "".join(parts)
+
+
+_FILTERS = (("all", "everything"), ("changed", "changed"), ("dropped", "dropped by B"), ("added", "added by B"),
+            ("review", "needs review"), ("same", "same"), ("number", "a number differs"),
+            ("name", "a name differs"), ("date", "a date or day differs"), ("time", "a time differs"),
+            ("quote", "a quotation differs"), ("partial", "only part matches"))
+_TOOLS = (
+    "<div class='sd-tools'><button type='button' class='sd-prev' title='previous change (p)'>◀ previous</button>"
+    "<button type='button' class='sd-next' title='next change (n)'>next ▶</button>"
+    "<label>show <select class='sd-filter'>"
+    + "".join(f"<option value='{v}'>{html.escape(t)}</option>" for v, t in _FILTERS)
+    + "</select></label><label>find <input type='search' class='sd-search' size='18' "
+    "placeholder='word in either article'></label><span class='sd-count'></span>"
+    "<span class='sd-keys'>keys: n / p next and previous change; Enter in the search box: next hit</span></div>"
+)
 
 
 def side_by_side_fragment(comp) -> str:
@@ -85,8 +102,10 @@ def side_by_side_fragment(comp) -> str:
         f"data-review=\"{rdata}\">"
         f"{story}<p>{html.escape(headline)}</p><div class='sd-legend'>{legend}"
         "<span>⇄ moved: told in another place</span></div>"
-        "<div class='sd-info' aria-live='polite'>Click a sentence to see its partner.</div>"
-        f"<div class='sd-cols'>{_column(comp, 'a')}{_column(comp, 'b')}</div></div>"
+        f"<div class='sd-bar'>{_TOOLS}"
+        "<div class='sd-info' aria-live='polite'>Click a sentence to see its partner.</div></div>"
+        f"<div class='sd-cols'>{_column(comp, 'a')}<div class='sd-gutter' aria-hidden='true'><svg></svg></div>"
+        f"{_column(comp, 'b')}</div></div>"
         f"<script>{_asset('report.js').replace('__ROOT_ID__', rid)}</script>"
     )
 
