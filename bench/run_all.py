@@ -17,6 +17,7 @@ import same_story  # noqa: E402
 import scale  # noqa: E402
 import speed  # noqa: E402
 import two_outlets  # noqa: E402
+import word_marks  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -36,6 +37,8 @@ def main(argv=None) -> int:
         rc |= two_outlets.main(["--encoder", enc, "--shared", args.shared])
         print(f"\n=== Text+Berg test, monotone ({enc}) ===")
         rc |= in_order.main(["--encoder", enc, "--shared", args.shared])
+    print("\n=== the words that differ, marked (comparable-hard) ===")
+    rc |= word_marks.main(["--shared", args.shared, "--pairs", "15-29"])
     print("\n=== speed ===")
     rc |= speed.main(["--shared", args.shared])
     print("\n=== same story: SemEval-2022 Task 8 de-en ===")

@@ -21,6 +21,7 @@ from .corpus import Article
 from .details import Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
 from .judge import JudgeParams, candidate_features, load_model, review_pairs, select_links
+from .marks import Mark, link_marks
 from .segment import Unit, segment, segment_lines
 
 __all__ = ["Link", "Review", "StoryCheck", "Comparison", "compare", "prepare", "units_of"]
@@ -41,12 +42,14 @@ class Link:
     moved: bool = False
     details: tuple[Detail, ...] = ()
     confidence: float | None = None  # calibrated probability that a person would draw this link
+    marks: tuple[Mark, ...] = ()  # the words that differ, on each unit's text (storydiff.marks)
 
     def to_dict(self) -> dict:
         return {"a": list(self.a), "b": list(self.b), "similarity": round(self.similarity, 4),
                 "confidence": None if self.confidence is None else round(self.confidence, 3),
                 "status": self.status, "moved": self.moved,
-                "details": [d.to_dict() for d in self.details]}
+                "details": [d.to_dict() for d in self.details],
+                "marks": [m.to_dict() for m in self.marks]}
 
     @classmethod
     def from_dict(cls, d: dict) -> Link:
@@ -54,7 +57,18 @@ class Link:
         return cls(tuple(d["a"]), tuple(d["b"]), float(d["similarity"]), d.get("status", "same"),
                    bool(d.get("moved", False)),
                    tuple(Detail(x["kind"], x.get("a"), x.get("b")) for x in d.get("details", [])),
-                   None if conf is None else float(conf))
+                   None if conf is None else float(conf),
+                   tuple(Mark(m["side"], int(m["unit"]), int(m["start"]), int(m["end"]), m["kind"])
+                         for m in d.get("marks", [])))
+
+    def marks_in(self, side: str, units) -> list[tuple[int, int, str]]:
+        """This link's marks on one side as ``(start, end, kind)`` in the side's joined text (the
+        unit texts joined by single spaces, as in :meth:`Comparison.to_frame`)."""
+        out, pos = [], 0
+        for i in getattr(self, side):
+            out += [(pos + m.start, pos + m.end, m.kind) for m in self.marks if m.side == side and m.unit == i]
+            pos += len(units[i].text) + 1
+        return out
 
 
 @dataclass(frozen=True)
@@ -245,7 +259,8 @@ class Comparison:
         -------
         pandas.DataFrame with columns ``status`` (same / changed / dropped / added / review),
         ``moved``, ``similarity``, ``confidence``, ``a_ids``, ``a_text``, ``b_ids``, ``b_text``,
-        ``details``.
+        ``details``, and ``a_marks`` / ``b_marks``: the words that differ as ``(start, end, kind)``
+        spans of ``a_text`` / ``b_text`` (:mod:`storydiff.marks`).
         """
         import pandas as pd
 
@@ -258,7 +273,8 @@ class Comparison:
                          "confidence": None if lk.confidence is None else round(lk.confidence, 3),
                          "a_ids": list(lk.a), "a_text": text(self.a_units, lk.a),
                          "b_ids": list(lk.b), "b_text": text(self.b_units, lk.b),
-                         "details": "; ".join(d.in_words() for d in lk.details)})
+                         "details": "; ".join(d.in_words() for d in lk.details),
+                         "a_marks": lk.marks_in("a", self.a_units), "b_marks": lk.marks_in("b", self.b_units)})
         for i in self.only_a:
             if self.a_units[i].comparable:
                 rows.append({"status": "dropped", "moved": False, "similarity": None, "a_ids": [i],
@@ -272,7 +288,9 @@ class Comparison:
                          "confidence": round(r.confidence, 3), "a_ids": list(r.a), "a_text": text(self.a_units, r.a),
                          "b_ids": list(r.b), "b_text": text(self.b_units, r.b), "details": "needs review"})
         df = pd.DataFrame(rows, columns=["status", "moved", "similarity", "confidence", "a_ids", "a_text", "b_ids",
-                                         "b_text", "details"])
+                                         "b_text", "details", "a_marks", "b_marks"])
+        for col in ("a_marks", "b_marks"):  # unmatched sentences have no marks: an empty list, not NaN
+            df[col] = [m if isinstance(m, list) else [] for m in df[col]]
         if df.empty:
             return df
         key = df.apply(lambda r: (r["a_ids"][0] if r["a_ids"] else 10**6 + r["b_ids"][0],
@@ -546,8 +564,9 @@ def compare(
         ta = " ".join(ua[i].text for i in ids_a)
         tb = " ".join(ub[j].text for j in ids_b)
         details = compare_details(ta, tb, a.language, b.language, word_sim=word_sim, params=detail_params)
+        marks = link_marks([ua[i] for i in ids_a], [ub[j] for j in ids_b], details, _word_matcher())
         links.append(Link(tuple(ids_a), tuple(ids_b), round(sim, 4), "changed" if details else "same", mv,
-                          tuple(details), None if conf is None else round(conf, 3)))
+                          tuple(details), None if conf is None else round(conf, 3), marks))
     links.sort(key=lambda lk: (lk.a[0], lk.b[0]))
     used_a = {i for lk in links for i in lk.a}
     used_b = {j for lk in links for j in lk.b}

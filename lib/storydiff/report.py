@@ -33,6 +33,11 @@ def _column(comp, side: str) -> str:
     for k, lk in enumerate(comp.links):
         for i in getattr(lk, side):
             link_index[i] = k
+    marks: dict[int, list] = {}
+    for lk in comp.links:
+        for m in lk.marks:
+            if m.side == side:
+                marks.setdefault(m.unit, []).append(m)
     in_review: dict[int, list[int]] = {}
     for k, r in enumerate(comp.review):
         for i in getattr(r, side):
@@ -55,7 +60,7 @@ def _column(comp, side: str) -> str:
             f"<span class='{cls}' data-side='{side}' data-id='{u.id}' data-link='{'' if k is None else k}' "
             f"data-review='{' '.join(map(str, rev))}' data-kinds='{kinds}' "
             f"data-status-label='{html.escape(label)}' title='{html.escape(label)}'{focus}>"
-            f"{html.escape(u.text)}</span>"
+            f"{_marked(u.text, marks.get(u.id, []))}</span>"
         )
     parts.append("</div></div>")
     return "".join(parts)
@@ -74,6 +79,24 @@ _TOOLS = (
     "placeholder='word in either article'></label><span class='sd-count'></span>"
     "<span class='sd-keys'>keys: n / p next and previous change; Enter in the search box: next hit</span></div>"
 )
+
+
+_MARK_TITLE = {"number": "number differs", "name": "name differs", "date": "date or day differs",
+               "time": "time differs", "quote": "quotation differs", "unmatched": "no counterpart on the other side"}
+
+
+def _marked(text: str, marks) -> str:
+    """``text`` escaped, with the words that differ inside <mark> elements."""
+    out, pos = [], 0
+    for m in sorted(marks, key=lambda m: (m.start, -m.end)):
+        if m.start < pos or m.end > len(text):
+            continue
+        out.append(html.escape(text[pos:m.start]))
+        out.append(f"<mark class='sd-w sd-w-{html.escape(m.kind)}' title='{_MARK_TITLE.get(m.kind, m.kind)}'>"
+                   f"{html.escape(text[m.start:m.end])}</mark>")
+        pos = m.end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
 
 
 def side_by_side_fragment(comp) -> str:
@@ -101,7 +124,9 @@ def side_by_side_fragment(comp) -> str:
         f"<style>{_asset('report.css')}</style><div class='sd-wrap' id='{rid}' data-links=\"{data}\" "
         f"data-review=\"{rdata}\">"
         f"{story}<p>{html.escape(headline)}</p><div class='sd-legend'>{legend}"
-        "<span>⇄ moved: told in another place</span></div>"
+        "<span>⇄ moved: told in another place</span>"
+        "<span><mark class='sd-w sd-w-number'>word</mark> a detail differs</span>"
+        "<span><mark class='sd-w sd-w-unmatched'>word</mark> no counterpart</span></div>"
         f"<div class='sd-bar'>{_TOOLS}"
         "<div class='sd-info' aria-live='polite'>Click a sentence to see its partner.</div></div>"
         f"<div class='sd-cols'>{_column(comp, 'a')}<div class='sd-gutter' aria-hidden='true'><svg></svg></div>"

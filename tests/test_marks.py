@@ -1,0 +1,48 @@
+"""The words that differ, marked in place (storydiff.marks), on real sentences."""
+
+from storydiff.compare import compare
+from storydiff.corpus import Article
+from storydiff.details import compare_details
+from storydiff.judge import WordMatcher
+from storydiff.marks import word_marks
+
+
+def marked(text, marks):
+    return [(text[s:e], k) for s, e, k in marks]
+
+
+def test_changed_number_and_name_are_marked_on_both_sides():
+    a = "Zwölf Demonstranten wurden am Samstag in Seattle festgenommen."
+    b = "Twelve demonstrators were arrested in Portland on Saturday, 14 of them students."
+    details = compare_details(a, b, "de", "en")
+    ma, mb = word_marks(a, b, details, WordMatcher())
+    assert ("Seattle", "name") in marked(a, ma) or ("Seattle", "unmatched") in marked(a, ma)
+    assert any(w == "Portland" for w, _ in marked(b, mb))
+    assert ("14", "number") in marked(b, mb)
+    assert not [w for w, _ in marked(a, ma) if w in ("Demonstranten", "Samstag", "festgenommen")]
+
+
+def test_a_plain_translation_has_few_marks():
+    a = "Der Bürgermeister hat am Montag die neue Brücke über den Fluss eröffnet."
+    b = "The mayor opened the new bridge over the river on Monday."
+    ma, mb = word_marks(a, b, compare_details(a, b, "de", "en"), WordMatcher())
+    assert len(ma) + len(mb) <= 1, (marked(a, ma), marked(b, mb))
+
+
+def test_marks_travel_with_the_comparison():
+    a = Article(id="a", language="en", outlet="Paper A", text=(
+        "The mayor opened the new bridge on Monday.\n\nMore than 2000 people came to watch the ceremony."))
+    b = Article(id="b", language="de", outlet="Zeitung B", text=(
+        "Der Bürgermeister hat am Montag die neue Brücke eröffnet.\n\n"
+        "Mehr als 3000 Menschen kamen, um die Zeremonie zu sehen."))
+    c = compare(a, b)
+    crowd = next(lk for lk in c.links if lk.status == "changed")
+    on_a = {(c.a_units[m.unit].text[m.start:m.end], m.kind) for m in crowd.marks if m.side == "a"}
+    assert ("2000", "number") in on_a
+    row = c.to_frame().query("status == 'changed'").iloc[0]
+    assert ("2000", "number") in marked(row.a_text, row.a_marks)
+    assert ("3000", "number") in marked(row.b_text, row.b_marks)
+    again = type(c).from_json(c.to_json())
+    assert again.links == c.links
+    html = c.to_html()
+    assert "<mark class='sd-w sd-w-number' title='number differs'>2000</mark>" in html
