@@ -19,7 +19,10 @@ def test_notebook_runs(path, tmp_path):
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if "image/png" in o.get("data", {})]
     assert images, "every notebook shows at least one figure"
-    assert (tmp_path / f"{path.stem}.html").stat().st_size > 10_000
+    # every figure carries a description made from the data, also in the rendered report
+    assert all(o.get("metadata", {}).get("image/png", {}).get("alt") for o in images)
+    page = (tmp_path / f"{path.stem}.html").read_text(encoding="utf-8")
+    assert len(page) > 10_000 and "No description has been provided" not in page
 
 
 def test_notebooks_are_committed_without_outputs():
@@ -45,6 +48,12 @@ def test_pair_notebooks_work_for_another_pair(tmp_path):
     nb = run_notebook(NOTEBOOKS[0].parent / "03_what_changed.ipynb",
                       parameters={"A_ID": other["A_ID"], "B_IDS": [other["B_ID"], "en-russian-soldiers-switch-sides"]})
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []))
+    # the details of every B, not only the first; no sentence written for the default pair
+    assert "news.de (de): changed" in text and ": changed, with what differs" in text
+    assert text.count("changed, with what differs") == 2
+    assert "Blick" not in text and "Tsarist" not in text
 
 
 @pytest.mark.slow

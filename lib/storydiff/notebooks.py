@@ -51,7 +51,7 @@ def run_notebook(path: str | Path, *, html_dir: str | Path | None = None, timeou
 
         from .output import write_text
 
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        body, _ = HTMLExporter().from_notebook_node(_with_alt_text(nb))
         out = Path(html_dir) / (path.stem + ".html")
         out.parent.mkdir(parents=True, exist_ok=True)
         write_text(out, offline_html(body))
@@ -70,6 +70,25 @@ def offline_html(body: str) -> str:
     need none of them: figures are inline PNG images and tables plain HTML."""
     return _SCRIPT.sub(lambda m: "" if _REMOTE_SRC.search(m.group(1)) or _REMOTE_LOAD.search(m.group(2))
                        else m.group(0), body)
+
+
+def _with_alt_text(nb):
+    """A copy of the notebook whose figures that carry an ``alt`` description (see
+    :func:`storydiff.plots.show`) are rendered as ``<img alt=...>``: nbconvert's lab template
+    ignores that metadata and writes "No description has been provided"."""
+    import copy
+    import html
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            alt = out.get("metadata", {}).get("image/png", {}).get("alt")
+            if "image/png" in data and alt and "text/html" not in data:
+                png = data["image/png"].replace("\n", "")
+                data["text/html"] = (f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}" '
+                                     'style="max-width:100%">')
+    return nb
 
 
 class NotebookProblem(RuntimeError):

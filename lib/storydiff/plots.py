@@ -17,6 +17,8 @@ __all__ = [
     "plot_fact_matrix",
     "plot_similarity",
     "plot_summary",
+    "alt_text",
+    "show",
     "plot_calibration",
     "plot_threshold_curve",
     "plot_unit_kinds",
@@ -43,7 +45,8 @@ LANGUAGE_MARKERS = {"de": "s", "en": "o"}
 
 def _plain_text(fn):
     """Run a plot function with matplotlib's mathtext off: article text and outlet names with
-    ``$`` in them are drawn as written, not parsed as formulas (which fails on "$5 and $6")."""
+    ``$`` in them are drawn as written, not parsed as formulas (which fails on "$5 and $6").
+    The figure gets a description of what it shows, made from the data (:func:`alt_text`)."""
     import functools
 
     @functools.wraps(fn)
@@ -51,9 +54,120 @@ def _plain_text(fn):
         import matplotlib as mpl
 
         with mpl.rc_context({"text.parse_math": False}):
-            return fn(*args, **kwargs)
+            ax = fn(*args, **kwargs)
+        describe = _ALT.get(fn.__name__)
+        if describe is not None:
+            try:
+                ax.figure.sd_alt = describe(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - a description must never cost the figure
+                ax.figure.sd_alt = ax.get_title()
+        return ax
 
     return wrapper
+
+
+def alt_text(ax_or_fig) -> str:
+    """The description of a storydiff figure (for screen readers and the reports' alt text)."""
+    fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    return getattr(fig, "sd_alt", None) or "; ".join(a.get_title() for a in fig.axes if a.get_title())
+
+
+def show(ax_or_fig=None, *, dpi: int = 100):
+    """Show a figure in a notebook as a PNG image that carries its description as alt text (a
+    plain ``plt.show()`` leaves nbconvert's "No description has been provided"), then close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    fig = plt.gcf() if ax_or_fig is None else getattr(ax_or_fig, "figure", ax_or_fig)
+    buf = io.BytesIO()
+    with __import__("matplotlib").rc_context({"text.parse_math": False}):
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png", metadata={"alt": alt_text(fig)}))
+
+
+def _pct(x, total):
+    return f"{100 * x / total:.0f} %" if total else "0 %"
+
+
+def _alt_kinds(table, **_):
+    body = table.get("body", table.get("sentences"))
+    most = body.idxmax() if len(table) else "none"
+    return (f"Horizontal stacked bars, one per article ({len(table)} articles): how many units of each kind "
+            f"(headline, subhead, body, caption, byline, meta, boilerplate) each article has. "
+            f"The most body sentences: {most} ({int(body.max()) if len(table) else 0}).")
+
+
+def _alt_timeline(table, groups=None, **_):
+    import pandas as pd
+
+    dates = pd.to_datetime(table["published"]).dropna()
+    when = f"from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "all without a date"
+    unknown = int(table["published"].isna().sum())
+    told = "" if groups is None else (f" Articles of one story share a colour and are joined by a line: "
+                                      f"{sum(len(g) > 1 for g in groups.groups)} stories with more than one article.")
+    return (f"Timeline of {len(table)} articles by publication date ({when}; {unknown} without a date), one "
+            f"row per article, marker size by length.{told}")
+
+
+def _alt_similarity(comp, **_):
+    s = comp.summary()
+    n, m = sum(u.comparable for u in comp.a_units), sum(u.comparable for u in comp.b_units)
+    same = sum(lk.status == "same" for lk in comp.links)
+    return (f"Heat map of sentence similarities: {n} story sentences of {_who(comp.a)} as rows, {m} of "
+            f"{_who(comp.b)} as columns; {len(comp.links)} links outlined ({same} same, "
+            f"{len(comp.links) - same} changed, {sum(lk.moved for lk in comp.links)} moved); "
+            f"{s.get('a_dropped_sentences', 0)} rows without a link (dropped by B), "
+            f"{s.get('b_added_sentences', 0)} columns without a link (added by B).")
+
+
+def _alt_alignment(comp, **_):
+    s = comp.summary()
+    return (f"Ribbons from the sentences of {_who(comp.a)} (left, in their order) to their partners in "
+            f"{_who(comp.b)} (right, in their order): {len(comp.links)} links, "
+            f"{sum(lk.moved for lk in comp.links)} of them moved; {s.get('a_dropped_sentences', 0)} sentences "
+            f"of A dropped, {s.get('b_added_sentences', 0)} of B added.")
+
+
+def _alt_summary(comparisons, **_):
+    rows = summary_table(comparisons)
+    parts = []
+    for _, r in rows[rows.measure == "sentences"].iterrows():
+        parts.append(f"{r.pair}: keeps {_pct(r.same, r.a_total)} of A's sentences as they are, changes "
+                     f"{_pct(r.changed, r.a_total)}, drops {_pct(r.dropped, r.a_total)}, and adds "
+                     f"{_pct(r.added, r.a_total)} of A's length")
+    return "Stacked bars per outlet, by sentences and by words. " + "; ".join(parts) + "."
+
+
+def _alt_curve(curve, current=None, title=None, **_):
+    lo, hi = curve["threshold"].min(), curve["threshold"].max()
+    best = curve.loc[curve["F1"].idxmax()]
+    now = f"; the default is {current:.2f}" if current is not None else ""
+    return (f"{title or 'Precision, recall and F1'} as the threshold moves from {lo:.2f} to {hi:.2f}: "
+            f"F1 is highest ({best['F1']:.2f}) at {best['threshold']:.2f}{now}.")
+
+
+def _alt_calibration(rows, **_):
+    rows = [r for r in rows if r[2] > 0]
+    worst = max(rows, key=lambda r: abs(r[0] - r[1]))
+    return (f"Reliability diagram in {len(rows)} bins of candidate pairs ({sum(r[2] for r in rows)} in all): "
+            f"predicted confidence against the share people linked; the dashed diagonal is perfect. "
+            f"The largest gap: pairs given {worst[0]:.2f} were linked {worst[1]:.2f} of the time "
+            f"({worst[2]} pairs).")
+
+
+def _alt_facts(facts, max_facts=30, **_):
+    shared = facts.shared()
+    return (f"Matrix of facts (rows, the first {min(max_facts, len(facts.facts))} of {len(facts.facts)}) by "
+            f"article (columns, {len(facts.articles)}): each cell same, changed or absent; "
+            f"{len(shared)} facts are told by two or more articles.")
+
+
+_ALT = {"plot_unit_kinds": _alt_kinds, "plot_corpus_timeline": _alt_timeline, "plot_similarity": _alt_similarity,
+        "plot_alignment": _alt_alignment, "plot_summary": _alt_summary, "plot_threshold_curve": _alt_curve,
+        "plot_calibration": _alt_calibration, "plot_fact_matrix": _alt_facts}
 
 
 def _axes(ax, figsize=None):
