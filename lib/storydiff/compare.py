@@ -43,13 +43,16 @@ class Link:
     details: tuple[Detail, ...] = ()
     confidence: float | None = None  # calibrated probability that a person would draw this link
     marks: tuple[Mark, ...] = ()  # the words that differ, on each unit's text (storydiff.marks)
+    reviewed: bool = False  # a person accepted, drew or set this link (storydiff.reviews)
+    note: str = ""  # a person's note on this link
 
     def to_dict(self) -> dict:
         return {"a": list(self.a), "b": list(self.b), "similarity": round(self.similarity, 4),
                 "confidence": None if self.confidence is None else round(self.confidence, 3),
                 "status": self.status, "moved": self.moved,
                 "details": [d.to_dict() for d in self.details],
-                "marks": [m.to_dict() for m in self.marks]}
+                "marks": [m.to_dict() for m in self.marks],
+                "reviewed": self.reviewed, "note": self.note}
 
     @classmethod
     def from_dict(cls, d: dict) -> Link:
@@ -59,7 +62,8 @@ class Link:
                    tuple(Detail(x["kind"], x.get("a"), x.get("b")) for x in d.get("details", [])),
                    None if conf is None else float(conf),
                    tuple(Mark(m["side"], int(m["unit"]), int(m["start"]), int(m["end"]), m["kind"])
-                         for m in d.get("marks", [])))
+                         for m in d.get("marks", [])),
+                   bool(d.get("reviewed", False)), str(d.get("note") or ""))
 
     def marks_in(self, side: str, units) -> list[tuple[int, int, str]]:
         """This link's marks on one side as ``(start, end, kind)`` in the side's joined text (the
@@ -139,6 +143,8 @@ class Comparison:
     settings: dict = field(default_factory=dict)
     review: tuple[Review, ...] = ()
     story: StoryCheck | None = None
+    stale: tuple = ()  # decisions (storydiff.reviews.Decision) whose sentences changed: not applied
+    notes: dict = field(default_factory=dict)  # (side, unit id) -> a person's note on a sentence
 
     # --- views ------------------------------------------------------------------------------
     def link_of(self, side: str, unit_id: int) -> Link | None:
@@ -201,6 +207,8 @@ class Comparison:
                 "links": [lk.to_dict() for lk in self.links],
                 "only_a": list(self.only_a), "only_b": list(self.only_b),
                 "review": [r.to_dict() for r in self.review],
+                "stale": [d.to_dict() for d in self.stale],
+                "notes": [{"side": s, "unit": i, "note": n} for (s, i), n in sorted(self.notes.items())],
                 "settings": dict(self.settings)}
 
     def to_json(self, path=None, **kw) -> str:
@@ -230,11 +238,15 @@ class Comparison:
         try:
             ua = _units_from(d["a"]["units"], "a")
             ub = _units_from(d["b"]["units"], "b")
+            from .reviews import Decision
+
             comp = cls(art(d["a"], ua), art(d["b"], ub), ua, ub,
                        tuple(Link.from_dict(x) for x in d["links"]),
                        tuple(d["only_a"]), tuple(d["only_b"]), dict(d.get("settings", {})),
                        tuple(Review.from_dict(x) for x in d.get("review", [])),
-                       StoryCheck.from_dict(d["story"]) if d.get("story") else None)
+                       StoryCheck.from_dict(d["story"]) if d.get("story") else None,
+                       tuple(Decision.from_dict(x) for x in d.get("stale", [])),
+                       {(n["side"], int(n["unit"])): n["note"] for n in d.get("notes", [])})
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a storydiff comparison: missing or malformed {exc}") from None
         for side, units, ids in (("a", ua, [i for lk in comp.links for i in lk.a] + list(comp.only_a)),
@@ -259,8 +271,9 @@ class Comparison:
         -------
         pandas.DataFrame with columns ``status`` (same / changed / dropped / added / review),
         ``moved``, ``similarity``, ``confidence``, ``a_ids``, ``a_text``, ``b_ids``, ``b_text``,
-        ``details``, and ``a_marks`` / ``b_marks``: the words that differ as ``(start, end, kind)``
-        spans of ``a_text`` / ``b_text`` (:mod:`storydiff.marks`).
+        ``details``, ``a_marks`` / ``b_marks``: the words that differ as ``(start, end, kind)``
+        spans of ``a_text`` / ``b_text`` (:mod:`storydiff.marks`), and ``reviewed`` / ``note``: a
+        person's decision and note (:mod:`storydiff.reviews`).
         """
         import pandas as pd
 
@@ -274,21 +287,25 @@ class Comparison:
                          "a_ids": list(lk.a), "a_text": text(self.a_units, lk.a),
                          "b_ids": list(lk.b), "b_text": text(self.b_units, lk.b),
                          "details": "; ".join(d.in_words() for d in lk.details),
-                         "a_marks": lk.marks_in("a", self.a_units), "b_marks": lk.marks_in("b", self.b_units)})
+                         "a_marks": lk.marks_in("a", self.a_units), "b_marks": lk.marks_in("b", self.b_units),
+                         "reviewed": lk.reviewed, "note": lk.note})
         for i in self.only_a:
             if self.a_units[i].comparable:
                 rows.append({"status": "dropped", "moved": False, "similarity": None, "a_ids": [i],
-                             "a_text": self.a_units[i].text, "b_ids": [], "b_text": "", "details": ""})
+                             "a_text": self.a_units[i].text, "b_ids": [], "b_text": "", "details": "",
+                             "reviewed": False, "note": self.notes.get(("a", i), "")})
         for j in self.only_b:
             if self.b_units[j].comparable:
                 rows.append({"status": "added", "moved": False, "similarity": None, "a_ids": [],
-                             "a_text": "", "b_ids": [j], "b_text": self.b_units[j].text, "details": ""})
+                             "a_text": "", "b_ids": [j], "b_text": self.b_units[j].text, "details": "",
+                             "reviewed": False, "note": self.notes.get(("b", j), "")})
         for r in self.review:
             rows.append({"status": "review", "moved": False, "similarity": None,
                          "confidence": round(r.confidence, 3), "a_ids": list(r.a), "a_text": text(self.a_units, r.a),
-                         "b_ids": list(r.b), "b_text": text(self.b_units, r.b), "details": "needs review"})
+                         "b_ids": list(r.b), "b_text": text(self.b_units, r.b), "details": "needs review",
+                         "reviewed": False, "note": ""})
         df = pd.DataFrame(rows, columns=["status", "moved", "similarity", "confidence", "a_ids", "a_text", "b_ids",
-                                         "b_text", "details", "a_marks", "b_marks"])
+                                         "b_text", "details", "a_marks", "b_marks", "reviewed", "note"])
         for col in ("a_marks", "b_marks"):  # unmatched sentences have no marks: an empty list, not NaN
             df[col] = [m if isinstance(m, list) else [] for m in df[col]]
         if df.empty:
@@ -492,6 +509,7 @@ def compare(
     in_order: InOrderParams | None = None,
     detail_params: DetailParams | None = None,
     max_units: int = MAX_UNITS,
+    reviews=True,
 ) -> Comparison:
     """Compare article B with article A: which units correspond, which B drops, adds or changes.
 
@@ -509,6 +527,10 @@ def compare(
     detail_params : what counts as a detail inside a link (:class:`storydiff.details.DetailParams`).
     max_units : the most units one side may have (:data:`MAX_UNITS`); a larger text is refused
         with an estimate of the time and memory it would take.
+    reviews : a person's decisions to apply (:mod:`storydiff.reviews`): True (default) reads
+        ``<corpus>/reviews/<A id>__<B id>.json`` when A comes from a corpus folder and that file
+        exists; a path reads that file; False applies none. Reviewed links win over the engine;
+        decisions whose sentences changed are listed in ``Comparison.stale``, not applied.
 
     In free order every candidate pair gets a calibrated ``confidence`` from the link judge
     (:mod:`storydiff.judge`); pairs at or above the cut are links, pairs a little below it go to
@@ -559,14 +581,18 @@ def compare(
     def word_sim(xs, ys):
         return embed(xs, enc) @ embed(ys, enc).T
 
-    links = []
-    for (ids_a, ids_b, sim, conf), mv in zip(raw, moved, strict=True):
+    def judge_link(ids_a, ids_b):
         ta = " ".join(ua[i].text for i in ids_a)
         tb = " ".join(ub[j].text for j in ids_b)
         details = compare_details(ta, tb, a.language, b.language, word_sim=word_sim, params=detail_params)
         marks = link_marks([ua[i] for i in ids_a], [ub[j] for j in ids_b], details, _word_matcher())
-        links.append(Link(tuple(ids_a), tuple(ids_b), round(sim, 4), "changed" if details else "same", mv,
-                          tuple(details), None if conf is None else round(conf, 3), marks))
+        return ("changed" if details else "same"), tuple(details), marks
+
+    links = []
+    for (ids_a, ids_b, sim, conf), mv in zip(raw, moved, strict=True):
+        status, details, marks = judge_link(ids_a, ids_b)
+        links.append(Link(tuple(ids_a), tuple(ids_b), round(sim, 4), status, mv, details,
+                          None if conf is None else round(conf, 3), marks))
     links.sort(key=lambda lk: (lk.a[0], lk.b[0]))
     used_a = {i for lk in links for i in lk.a}
     used_b = {j for lk in links for j in lk.b}
@@ -586,9 +612,30 @@ def compare(
                              "review_cut": _cut(judge.review_cut, model.review_cut),
                              "unrelated_cut": _cut(judge.unrelated_cut, model.unrelated_cut),
                              "story_cut": model.story_cut}
-    return Comparison(a, b, tuple(ua), tuple(ub), tuple(links),
+    comp = Comparison(a, b, tuple(ua), tuple(ub), tuple(links),
                       tuple(i for i in range(len(ua)) if i not in used_a),
                       tuple(j for j in range(len(ub)) if j not in used_b), settings, tuple(review), story)
+    path = _reviews_path(a, b, reviews)
+    if path is not None:
+        from .reviews import apply_decisions, load_decisions
+
+        decisions = load_decisions(path)
+        if decisions:
+            comp = apply_decisions(comp, decisions, details=judge_link)
+            comp.settings["reviews"] = {"file": str(path), "decisions": len(decisions), "stale": len(comp.stale)}
+    return comp
+
+
+def _reviews_path(a, b, reviews):
+    if reviews is False or reviews is None:
+        return None
+    if reviews is True:
+        from .reviews import default_path
+
+        return default_path(a, b)
+    from pathlib import Path
+
+    return Path(reviews)
 
 
 def _in_order_links(prep: Prepared, p: InOrderParams, params: AlignParams):

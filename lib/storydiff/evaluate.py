@@ -22,7 +22,8 @@ from .corpus import CorpusError
 #: Where the shared benchmark data sits, seen from the repository root.
 SHARED_BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "bench"
 
-__all__ = ["load_gold", "evaluate", "evaluate_many", "explain", "score_table", "load_bench_pair", "bench_pairs",
+__all__ = ["load_gold", "evaluate", "gold_from_review", "evaluate_many", "explain", "score_table", "load_bench_pair",
+           "bench_pairs",
            "threshold_curve"]
 
 
@@ -112,6 +113,29 @@ def evaluate(comp, gold: dict | str | Path) -> dict:
         "missed_links": [(text(comp.a_units, a), text(comp.b_units, b)) for a, b in G - P],
     }
     return out
+
+
+def gold_from_review(comp) -> dict:
+    """A reviewed comparison as a gold dict for :func:`evaluate`: its links (reviewed or not,
+    as the person left them), and the story sentences it leaves unlinked. Use it when a person
+    has gone through the whole pair; each link keeps its texts, so a later segmentation change
+    is caught as in a hand-made gold file.
+
+    Example
+    -------
+    >>> reviewed = compare(a, b)  # doctest: +SKIP   (decisions in corpus/reviews/ applied)
+    >>> evaluate(compare(a, b, reviews=False), gold_from_review(reviewed))  # doctest: +SKIP
+    """
+    story_a = {u.id for u in comp.a_units if u.comparable}
+    story_b = {u.id for u in comp.b_units if u.comparable}
+    links = [{"a": list(lk.a), "b": list(lk.b), "status": lk.status, "note": lk.note, "reviewed": lk.reviewed,
+              "a_text": [comp.a_units[i].text for i in lk.a], "b_text": [comp.b_units[j].text for j in lk.b]}
+             for lk in comp.links if set(lk.a) <= story_a]
+    return {"a": comp.a.id, "b": comp.b.id, "annotator": "a person's review (storydiff.reviews)",
+            "links": links,
+            "only_a": [{"id": i, "text": comp.a_units[i].text} for i in comp.only_a if i in story_a],
+            "only_b": [{"id": j, "text": comp.b_units[j].text} for j in comp.only_b if j in story_b],
+            "source": comp.settings.get("reviews", {}).get("file", "review")}
 
 
 def load_bench_pair(pair_dir: str | Path):

@@ -1,0 +1,83 @@
+"""A person's decisions: kept beside the corpus, applied by compare() on every rerun, stale ones
+listed and never applied to another sentence."""
+
+import shutil
+
+import pytest
+
+from storydiff.compare import compare
+from storydiff.corpus import load_article
+from storydiff.evaluate import evaluate, gold_from_review
+from storydiff.reviews import Decision, default_path, load_decisions, save_decisions
+
+A_ID = "bild-en-belarusians-russians-fight-for-ukraine"
+B_ID = "blick-de-belarussen-russen-kaempfen-fuer-ukraine"
+
+
+@pytest.fixture
+def corpus(tmp_path, corpus_dir):
+    """A copy of the seed corpus, so that decisions and edits stay in the test."""
+    shutil.copytree(corpus_dir / "articles", tmp_path / "articles")
+    return tmp_path
+
+
+def load(corpus, art_id):
+    return load_article(corpus / "articles" / f"{art_id}.md")
+
+
+def test_decisions_are_applied_on_rerun_and_win(corpus):
+    a, b = load(corpus, A_ID), load(corpus, B_ID)
+    first = compare(a, b)
+    wrong = first.links[0]
+    dropped = next(i for i in first.only_a if first.a_units[i].comparable)
+    added, teaser = [j for j in first.only_b if first.b_units[j].comparable][:2]
+    decisions = [Decision.about(first, "reject", wrong.a, wrong.b, note="not the same statement"),
+                 Decision.about(first, "link", [dropped], [added], status="changed", note="drawn by hand"),
+                 Decision.about(first, "status", first.links[1].a, first.links[1].b, status="changed"),
+                 Decision.about(first, "note", [], [teaser], note="a teaser for the new page")]
+    path = default_path(a, b)
+    assert path == corpus / "reviews" / f"{A_ID}__{B_ID}.json"
+    save_decisions(path, decisions, A_ID, B_ID)
+    assert [d.action for d in load_decisions(path)] == ["reject", "link", "status", "note"]
+
+    again = compare(a, b)  # the rerun finds and applies the file
+    assert not again.stale and again.settings["reviews"]["decisions"] == 4
+    assert (wrong.a, wrong.b) not in {(lk.a, lk.b) for lk in again.links}
+    hand = again.link_of("a", dropped)
+    assert hand.b == (added,) and hand.reviewed and hand.status == "changed" and hand.note == "drawn by hand"
+    assert again.link_of("a", first.links[1].a[0]).status == "changed"
+    frame = again.to_frame()
+    assert {"reviewed", "note"} <= set(frame.columns)
+    assert frame.query("reviewed").shape[0] == 2
+    assert "a teaser for the new page" in set(frame.note)
+    assert compare(a, b, reviews=False).links == first.links  # the engine's own result is still there
+    # a reviewed pair is a gold standard for the engine
+    res = evaluate(compare(a, b, reviews=False), gold_from_review(again))
+    assert res["link_strict"]["P"] < 1.0 and res["link_strict"]["R"] < 1.0
+    assert evaluate(again, gold_from_review(again))["link_strict"]["F1"] == 1.0
+
+
+def test_a_decision_about_changed_text_is_stale_not_applied(corpus):
+    a, b = load(corpus, A_ID), load(corpus, B_ID)
+    first = compare(a, b)
+    lk = first.links[0]
+    save_decisions(default_path(a, b), [Decision.about(first, "reject", lk.a, lk.b)], A_ID, B_ID)
+    # the article is edited: the sentence the decision was about reads differently now
+    path = corpus / "articles" / f"{A_ID}.md"
+    old = first.a_units[lk.a[0]].text
+    path.write_text(path.read_text(encoding="utf-8").replace(old, old.rstrip(".") + " today."), encoding="utf-8")
+    edited = compare(load(corpus, A_ID), b)
+    assert len(edited.stale) == 1 and edited.stale[0].action == "reject"
+    assert edited.links == compare(load(corpus, A_ID), b, reviews=False).links  # nothing applied
+    assert edited.to_dict()["stale"][0]["a_text"] == [old]
+
+
+def test_bad_review_file_is_one_clear_error(corpus):
+    from storydiff.corpus import CorpusError
+
+    a, b = load(corpus, A_ID), load(corpus, B_ID)
+    path = default_path(a, b)
+    path.parent.mkdir()
+    path.write_text('{"decisions": [{"action": "delete everything"}]}', encoding="utf-8")
+    with pytest.raises(CorpusError, match="not a storydiff review file"):
+        compare(a, b)
