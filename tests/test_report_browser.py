@@ -269,3 +269,83 @@ def test_partner_in_view_in_the_notebook_report(browser, hostile_reports):
         el.click()
         partners = browser.find_elements(By.CSS_SELECTOR, ".sd-u.sd-partner[data-side=b]")
         assert partners and _in_view(browser, partners[0])
+
+
+def test_decisions_made_in_the_page_are_saved_and_reapplied(tmp_path, corpus_dir):
+    """Reject a link and draw one by hand in the page, save; compare() applies the file and the
+    page shows the result as reviewed; after an edit the decision is reported as stale."""
+    _browser_or_skip()
+    import json
+    import shutil
+    import time
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    from storydiff.corpus import load_article
+    from storydiff.reviews import default_path, load_decisions
+
+    shutil.copytree(corpus_dir / "articles", tmp_path / "corpus" / "articles")
+    a_path = tmp_path / "corpus" / "articles" / "bild-en-belarusians-russians-fight-for-ukraine.md"
+    b_path = tmp_path / "corpus" / "articles" / "blick-de-belarussen-russen-kaempfen-fuer-ukraine.md"
+    a, b = load_article(a_path), load_article(b_path)
+    comp = compare(a, b)
+    page = tmp_path / "page.html"
+    page.write_text(comp.to_html(), encoding="utf-8")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        opts.add_argument(arg)
+    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                           "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    try:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        driver.get(page.as_uri())
+        wrong = comp.links[0]
+        driver.find_element(By.CSS_SELECTOR, f".sd-u[data-side=a][data-id='{wrong.a[0]}']").click()
+        driver.find_element(By.CSS_SELECTOR, ".sd-reject").click()
+        dropped = next(i for i in comp.only_a if comp.a_units[i].comparable)
+        added = next(j for j in comp.only_b if comp.b_units[j].comparable)
+        for side, uid in (("a", dropped), ("b", added)):
+            el = driver.find_element(By.CSS_SELECTOR, f".sd-u[data-side={side}][data-id='{uid}']")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+            el.click()
+            if side == "a":
+                driver.find_element(By.CSS_SELECTOR, ".sd-link-btn").click()
+        save = driver.find_element(By.CSS_SELECTOR, ".sd-save")
+        assert save.text == "save decisions (2)"
+        save.click()
+        name = f"{a.id}__{b.id}.json"
+        for _ in range(100):
+            if (downloads / name).exists():
+                break
+            time.sleep(0.1)
+        saved = json.loads((downloads / name).read_text(encoding="utf-8"))
+        assert [d["action"] for d in saved["decisions"]] == ["reject", "link"]
+        # the file goes where compare() looks for it
+        target = default_path(a, b)
+        target.parent.mkdir()
+        shutil.copy(downloads / name, target)
+        assert len(load_decisions(target)) == 2
+        again = compare(a, b)
+        assert (wrong.a, wrong.b) not in {(lk.a, lk.b) for lk in again.links}
+        hand = again.link_of("a", dropped)
+        assert hand is not None and hand.b == (added,) and hand.reviewed
+        page.write_text(again.to_html(), encoding="utf-8")
+        driver.get(page.as_uri())
+        el = driver.find_element(By.CSS_SELECTOR, f".sd-u[data-side=a][data-id='{dropped}']")
+        assert "sd-reviewed" in el.get_attribute("class")
+        # the article is edited: the decision about the dropped sentence no longer fits
+        old = comp.a_units[dropped].text
+        a_path.write_text(a_path.read_text(encoding="utf-8").replace(old, old[:-1] + " (edited)."), encoding="utf-8")
+        edited = compare(load_article(a_path), b)
+        assert [d.action for d in edited.stale] == ["link"]
+        page.write_text(edited.to_html(), encoding="utf-8")
+        driver.get(page.as_uri())
+        assert "1 earlier decision no longer fit" in driver.find_element(By.TAG_NAME, "body").text
+    finally:
+        driver.quit()

@@ -1,5 +1,7 @@
-(function(){
- var root=document.getElementById('__ROOT_ID__'); if(!root) return;
+// The side-by-side view. sdInit(root, send): root is the .sd-wrap element; send(decision), when
+// given (the Jupyter widget), receives each decision the reader makes.
+function sdInit(root, send){
+ if(!root) return;
  var links=JSON.parse(root.getAttribute('data-links'));
  var review=JSON.parse(root.getAttribute('data-review')||'[]');
  var info=root.querySelector('.sd-info');
@@ -104,4 +106,64 @@
  search.addEventListener('keydown',function(ev){if(ev.key==='Enter'){ev.preventDefault();nextHit();}});
  cols.a.addEventListener('scroll',lines); cols.b.addEventListener('scroll',lines);
  window.addEventListener('resize',lines);
-})();
+ // --- review: decisions a reader makes, kept in the page and saved as a JSON file ---
+ var pairKey='storydiff-review:'+root.getAttribute('data-a-id')+'__'+root.getAttribute('data-b-id');
+ var decisions=[];
+ try{decisions=JSON.parse(window.localStorage.getItem(pairKey)||'[]');}catch(e){decisions=[];}
+ var linking=null;
+ var saveBtn=root.querySelector('.sd-save'), noteBox=root.querySelector('.sd-note');
+ function texts(side,ids){return ids.map(function(i){var e=unit(side,i);return e?e.textContent:'';});}
+ function target(){
+  if(!active) return null;
+  var k=active.getAttribute('data-link');
+  if(k!==null&&k!=='') return {a:links[+k].a.slice(),b:links[+k].b.slice()};
+  var rv=(active.getAttribute('data-review')||'').split(' ').filter(function(x){return x!=='';});
+  if(rv.length) return {a:review[+rv[0]].a.slice(),b:review[+rv[0]].b.slice()};
+  var id=+active.getAttribute('data-id');
+  return active.getAttribute('data-side')==='a'?{a:[id],b:[]}:{a:[],b:[id]};
+ }
+ function refreshSave(){saveBtn.textContent='save decisions ('+decisions.length+')';saveBtn.disabled=!decisions.length;}
+ function record(action,t,extra){
+  var d={action:action,a:t.a,b:t.b,a_text:texts('a',t.a),b_text:texts('b',t.b),status:null,note:'',when:new Date().toISOString()};
+  for(var k in extra) d[k]=extra[k];
+  decisions.push(d);
+  try{window.localStorage.setItem(pairKey,JSON.stringify(decisions));}catch(e){}
+  t.a.forEach(function(i){var e=unit('a',i);if(e)e.classList.add('sd-decided');});
+  t.b.forEach(function(j){var e=unit('b',j);if(e)e.classList.add('sd-decided');});
+  info.textContent='decision recorded: '+action+(d.status?' ('+d.status+')':'')+' for A '+JSON.stringify(t.a)+' / B '+JSON.stringify(t.b)+
+   '. It is applied when the comparison runs again; save the decisions to keep them.';
+  refreshSave();
+  if(send) send(d);
+ }
+ function act(action,extra){
+  var t=target();
+  if(!t){info.textContent='Click a sentence first.';return;}
+  if((action==='accept'||action==='reject'||action==='status')&&!(t.a.length&&t.b.length)){info.textContent='This sentence has no partner to '+action+'; use "link to…" to draw one.';return;}
+  record(action,t,extra||{});
+ }
+ root.querySelector('.sd-accept').addEventListener('click',function(){act('accept');});
+ root.querySelector('.sd-reject').addEventListener('click',function(){act('reject');});
+ root.querySelector('.sd-same-btn').addEventListener('click',function(){act('status',{status:'same'});});
+ root.querySelector('.sd-changed-btn').addEventListener('click',function(){act('status',{status:'changed'});});
+ root.querySelector('.sd-add-note').addEventListener('click',function(){var n=noteBox.value.trim(); if(!n){info.textContent='Write the note first.';return;} act('note',{note:n}); noteBox.value='';});
+ root.querySelector('.sd-link-btn').addEventListener('click',function(){
+  if(!active){info.textContent='Click a sentence first.';return;}
+  linking=active; info.textContent='Now click the sentence of the other article to link it with.';
+ });
+ units.forEach(function(el){el.addEventListener('click',function(){
+  if(!linking||linking===el) return;
+  if(linking.getAttribute('data-side')===el.getAttribute('data-side')){info.textContent='Pick a sentence of the other article.';return;}
+  var a=linking.getAttribute('data-side')==='a'?linking:el, b=a===linking?el:linking;
+  linking=null;
+  record('link',{a:[+a.getAttribute('data-id')],b:[+b.getAttribute('data-id')]},{});
+ });});
+ saveBtn.addEventListener('click',function(){
+  var doc={a:root.getAttribute('data-a-id'),b:root.getAttribute('data-b-id'),decisions:decisions};
+  var blob=new Blob([JSON.stringify(doc,null,1)],{type:'application/json'});
+  var link=document.createElement('a');
+  link.href=URL.createObjectURL(blob); link.download=doc.a+'__'+doc.b+'.json';
+  document.body.appendChild(link); link.click(); document.body.removeChild(link);
+  info.textContent='Saved '+decisions.length+' decisions as '+link.download+': put the file in the corpus folder\'s reviews/ folder (or run storydiff review A B --apply FILE).';
+ });
+ refreshSave();
+}

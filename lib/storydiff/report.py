@@ -52,7 +52,9 @@ def _column(comp, side: str) -> str:
         k = link_index.get(u.id)
         moved = k is not None and comp.links[k].moved
         rev = in_review.get(u.id, [])
-        cls = f"sd-u sd-{st}" + (" sd-moved" if moved else "") + (" sd-review" if rev else "")
+        reviewed = k is not None and comp.links[k].reviewed
+        cls = (f"sd-u sd-{st}" + (" sd-moved" if moved else "") + (" sd-review" if rev else "")
+               + (" sd-reviewed" if reviewed else ""))
         focus = "" if st == "furniture" else " tabindex='0'"
         label = _LABEL[st] + ("; needs review: may match a sentence of the other article" if rev else "")
         kinds = " ".join(sorted({d.kind for d in comp.links[k].details})) if k is not None else ""
@@ -99,6 +101,28 @@ def _marked(text: str, marks) -> str:
     return "".join(out)
 
 
+_REVIEW_TOOLS = (
+    "<div class='sd-tools sd-review-tools'><span>your review:</span>"
+    "<button type='button' class='sd-accept' title='the clicked link (or pair offered for review) is right'>"
+    "accept</button><button type='button' class='sd-reject' title='the clicked link is wrong'>reject</button>"
+    "<button type='button' class='sd-link-btn' title='link the clicked sentence with one you click next'>"
+    "link to…</button><button type='button' class='sd-same-btn'>same</button>"
+    "<button type='button' class='sd-changed-btn'>changed</button>"
+    "<input type='text' class='sd-note' size='24' placeholder='note on the clicked sentence'>"
+    "<button type='button' class='sd-add-note'>add note</button>"
+    "<button type='button' class='sd-save' disabled>save decisions (0)</button></div>"
+)
+
+
+def _stale(comp) -> str:
+    if not comp.stale:
+        return ""
+    items = "".join(f"<li>{html.escape(d.describe())}</li>" for d in comp.stale)
+    return (f"<div class='sd-story'><b>{len(comp.stale)} earlier decision{'s' if len(comp.stale) > 1 else ''} "
+            f"no longer fit the text (a sentence changed) and {'were' if len(comp.stale) > 1 else 'was'} not "
+            f"applied:</b><ul>{items}</ul></div>")
+
+
 def side_by_side_fragment(comp) -> str:
     """HTML fragment (for Jupyter): legend, info line, and the two columns with their script."""
     rid = "sd-" + uuid.uuid4().hex[:10]
@@ -122,16 +146,17 @@ def side_by_side_fragment(comp) -> str:
         story = f"<p class='sd-story'><b>{html.escape(comp.story.in_words())}</b></p>"
     return (
         f"<style>{_asset('report.css')}</style><div class='sd-wrap' id='{rid}' data-links=\"{data}\" "
-        f"data-review=\"{rdata}\">"
+        f"data-review=\"{rdata}\" data-a-id=\"{html.escape(comp.a.id, quote=True)}\" "
+        f"data-b-id=\"{html.escape(comp.b.id, quote=True)}\">"
         f"{story}<p>{html.escape(headline)}</p><div class='sd-legend'>{legend}"
         "<span>⇄ moved: told in another place</span>"
         "<span><mark class='sd-w sd-w-number'>word</mark> a detail differs</span>"
         "<span><mark class='sd-w sd-w-unmatched'>word</mark> no counterpart</span></div>"
-        f"<div class='sd-bar'>{_TOOLS}"
+        f"{_stale(comp)}<div class='sd-bar'>{_TOOLS}{_REVIEW_TOOLS}"
         "<div class='sd-info' aria-live='polite'>Click a sentence to see its partner.</div></div>"
         f"<div class='sd-cols'>{_column(comp, 'a')}<div class='sd-gutter' aria-hidden='true'><svg></svg></div>"
         f"{_column(comp, 'b')}</div></div>"
-        f"<script>{_asset('report.js').replace('__ROOT_ID__', rid)}</script>"
+        f"<script>(function(){{{_asset('report.js')}\nsdInit(document.getElementById('{rid}'), null);}})();</script>"
     )
 
 
