@@ -81,3 +81,50 @@ def test_bad_review_file_is_one_clear_error(corpus):
     path.write_text('{"decisions": [{"action": "delete everything"}]}', encoding="utf-8")
     with pytest.raises(CorpusError, match="not a storydiff review file"):
         compare(a, b)
+
+
+def test_widget_decisions_reach_python_and_the_file_at_once(corpus):
+    from storydiff.widget import ReviewWidget
+
+    a, b = load(corpus, A_ID), load(corpus, B_ID)
+    comp = compare(a, b)
+    w = ReviewWidget(comp)
+    assert w.path == default_path(a, b) and w.decisions == []
+    assert "function sdInit" in w._esm and "export default" in w._esm and "<script" not in w.html
+    lk = comp.links[0]
+    # what the page sends when the reader presses "reject" on a link
+    w.decisions = [*w.decisions, Decision.about(comp, "reject", lk.a, lk.b).to_dict()]
+    assert [d.action for d in load_decisions(w.path)] == ["reject"]
+    assert (lk.a, lk.b) not in {(x.a, x.b) for x in w.comparison.links}
+    dropped = next(i for i in comp.only_a if comp.a_units[i].comparable)
+    added = next(j for j in comp.only_b if comp.b_units[j].comparable)
+    w.decisions = [*w.decisions, Decision.about(comp, "link", [dropped], [added]).to_dict()]
+    hand = w.comparison.link_of("a", dropped)
+    assert hand.reviewed and hand.b == (added,) and hand.status in ("same", "changed")
+    # a new widget (next session) starts from the saved decisions, and compare() applies them too
+    assert len(ReviewWidget(compare(a, b, reviews=False)).decisions) == 2
+    assert compare(a, b).link_of("a", dropped).reviewed
+
+
+def test_cli_review_writes_the_page_and_takes_in_saved_decisions(corpus, capsys):
+    import json
+
+    from storydiff.cli import main
+
+    a_path = corpus / "articles" / f"{A_ID}.md"
+    b_path = corpus / "articles" / f"{B_ID}.md"
+    assert main(["review", str(a_path), str(b_path), "--no-open"]) == 0
+    page = corpus / "reviews" / f"{A_ID}__{B_ID}.html"
+    assert page.exists() and "save decisions" in page.read_text(encoding="utf-8")
+    comp = compare(load(corpus, A_ID), load(corpus, B_ID))
+    lk = comp.links[0]
+    saved = corpus / "downloaded.json"
+    saved.write_text(json.dumps({"a": A_ID, "b": B_ID,
+                                 "decisions": [Decision.about(comp, "reject", lk.a, lk.b).to_dict()]}),
+                     encoding="utf-8")
+    assert main(["review", str(a_path), str(b_path), "--no-open", "--apply", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "1 new decisions added" in out and "0 decisions no longer fit" in out
+    assert main(["review", str(a_path), str(b_path), "--no-open", "--apply", str(saved)]) == 0
+    assert "0 new decisions added" in capsys.readouterr().out  # taking the same file twice adds nothing
+    assert len(load_decisions(corpus / "reviews" / f"{A_ID}__{B_ID}.json")) == 1

@@ -128,6 +128,49 @@ def _cmd_compare(args) -> int:
     return failed
 
 
+def _cmd_review(args) -> int:
+    """Open the side-by-side page of a pair for review, or take in a saved decisions file."""
+    from pathlib import Path
+
+    from .compare import compare
+    from .output import check_target, write_text
+    from .reviews import default_path, load_decisions, save_decisions
+
+    a = _load_side(args.a, args.lang_a)
+    b = _load_side(args.b, args.lang_b)
+    target = Path(args.reviews) if args.reviews else default_path(a, b)
+    if target is None:
+        raise CorpusError("A is not a file of a corpus folder; give --reviews FILE for the decisions")
+    if args.apply:
+        new = load_decisions(args.apply)
+        if not new:
+            raise CorpusError(f"{args.apply}: no decisions in it")
+        old = load_decisions(target)
+        seen = {(d.action, d.a, d.b, d.status, d.note, d.when) for d in old}
+        merged = old + [d for d in new if (d.action, d.a, d.b, d.status, d.note, d.when) not in seen]
+        save_decisions(target, merged, a.id, b.id)
+        _print(f"{len(merged) - len(old)} new decisions added to {target} ({len(merged)} in all)")
+    page = Path(args.html) if args.html else target.with_suffix(".html")
+    if not args.html:
+        page.parent.mkdir(parents=True, exist_ok=True)  # the corpus's reviews/ folder
+    check_target(page)
+    comp = compare(a, b, reviews=target)
+    write_text(page, comp.to_html())
+    reviewed = sum(lk.reviewed for lk in comp.links)
+    _print(f"{len(comp.links)} links, {reviewed} reviewed; {len(comp.stale)} decisions no longer fit the text "
+           f"(listed at the top of the page) -> {page}")
+    if comp.stale:
+        for d in comp.stale:
+            _print(f"  stale: {d.describe()}")
+    _print(f"Review in the page, press 'save decisions', then: storydiff review {args.a} {args.b} --apply FILE "
+           f"(decisions are kept in {target}).")
+    if not args.no_open:
+        import webbrowser
+
+        webbrowser.open(page.resolve().as_uri())
+    return 0
+
+
 def _summary_text(comp, width: int = 100) -> str:
     import textwrap
 
@@ -202,6 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", help="text put before each sentence for st: models (e5: 'query: ')")
     p.add_argument("--width", type=int, default=110, help="width of the readable summary")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("review", help="open a pair's side-by-side page to accept, reject and draw links")
+    p.add_argument("a", help="article A (a corpus file: decisions go to the corpus's reviews/ folder)")
+    p.add_argument("b", help="article B")
+    p.add_argument("--apply", metavar="FILE", help="take in a decisions file saved from the page")
+    p.add_argument("--reviews", metavar="FILE", help="the pair's decisions file (default: corpus/reviews/A__B.json)")
+    p.add_argument("--html", metavar="FILE", help="where to write the page (default: beside the decisions)")
+    p.add_argument("--no-open", action="store_true", help="do not open the page in a browser")
+    p.add_argument("--lang-a", help="language of A (two-letter code); detected when omitted")
+    p.add_argument("--lang-b", help="language of B")
+    p.set_defaults(func=_cmd_review)
     return ap
 
 

@@ -24,7 +24,7 @@ from .judge import JudgeParams, candidate_features, load_model, review_pairs, se
 from .marks import Mark, link_marks
 from .segment import Unit, segment, segment_lines
 
-__all__ = ["Link", "Review", "StoryCheck", "Comparison", "compare", "prepare", "units_of"]
+__all__ = ["Link", "Review", "StoryCheck", "Comparison", "compare", "link_details", "prepare", "units_of"]
 
 
 @dataclass(frozen=True)
@@ -578,16 +578,7 @@ def compare(
     pos = [((lk_a[0] + lk_a[-1]) / 2, (lk_b[0] + lk_b[-1]) / 2) for lk_a, lk_b, _, _ in raw]
     moved = moved_flags(pos) if order == "free" else [False] * len(raw)
 
-    def word_sim(xs, ys):
-        return embed(xs, enc) @ embed(ys, enc).T
-
-    def judge_link(ids_a, ids_b):
-        ta = " ".join(ua[i].text for i in ids_a)
-        tb = " ".join(ub[j].text for j in ids_b)
-        details = compare_details(ta, tb, a.language, b.language, word_sim=word_sim, params=detail_params)
-        marks = link_marks([ua[i] for i in ids_a], [ub[j] for j in ids_b], details, _word_matcher())
-        return ("changed" if details else "same"), tuple(details), marks
-
+    judge_link = _link_judge(ua, ub, a.language, b.language, enc, detail_params)
     links = []
     for (ids_a, ids_b, sim, conf), mv in zip(raw, moved, strict=True):
         status, details, marks = judge_link(ids_a, ids_b)
@@ -624,6 +615,30 @@ def compare(
             comp = apply_decisions(comp, decisions, details=judge_link)
             comp.settings["reviews"] = {"file": str(path), "decisions": len(decisions), "stale": len(comp.stale)}
     return comp
+
+
+def _link_judge(ua, ub, a_lang, b_lang, enc, detail_params):
+    """``f(A ids, B ids) -> (status, details, marks)`` for a link between these units."""
+
+    def word_sim(xs, ys):
+        return embed(xs, enc) @ embed(ys, enc).T
+
+    def judge_link(ids_a, ids_b):
+        ta = " ".join(ua[i].text for i in ids_a)
+        tb = " ".join(ub[j].text for j in ids_b)
+        details = compare_details(ta, tb, a_lang, b_lang, word_sim=word_sim, params=detail_params)
+        marks = link_marks([ua[i] for i in ids_a], [ub[j] for j in ids_b], details, _word_matcher())
+        return ("changed" if details else "same"), tuple(details), marks
+
+    return judge_link
+
+
+def link_details(comp: Comparison):
+    """``f(A ids, B ids) -> (status, details, marks)`` for a link drawn in ``comp`` (by hand),
+    with the comparison's encoder and detail settings."""
+    params = DetailParams(**comp.settings["details"]) if "details" in comp.settings else DetailParams()
+    return _link_judge(comp.a_units, comp.b_units, comp.a.language, comp.b.language,
+                       get_encoder(comp.settings.get("encoder")), params)
 
 
 def _reviews_path(a, b, reviews):

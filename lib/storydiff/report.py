@@ -123,8 +123,9 @@ def _stale(comp) -> str:
             f"applied:</b><ul>{items}</ul></div>")
 
 
-def side_by_side_fragment(comp) -> str:
-    """HTML fragment (for Jupyter): legend, info line, and the two columns with their script."""
+def side_by_side_fragment(comp, *, script: bool = True) -> str:
+    """HTML fragment (for Jupyter): legend, info line, and the two columns with their script
+    (``script=False``: without it, for the review widget, which starts the view itself)."""
     rid = "sd-" + uuid.uuid4().hex[:10]
     links = [{"a": list(lk.a), "b": list(lk.b), "status": lk.status, "moved": lk.moved,
               "similarity": lk.similarity, "confidence": lk.confidence,
@@ -156,7 +157,8 @@ def side_by_side_fragment(comp) -> str:
         "<div class='sd-info' aria-live='polite'>Click a sentence to see its partner.</div></div>"
         f"<div class='sd-cols'>{_column(comp, 'a')}<div class='sd-gutter' aria-hidden='true'><svg></svg></div>"
         f"{_column(comp, 'b')}</div></div>"
-        f"<script>(function(){{{_asset('report.js')}\nsdInit(document.getElementById('{rid}'), null);}})();</script>"
+        + (f"<script>(function(){{{_asset('report.js')}\nsdInit(document.getElementById('{rid}'), null);}})();</script>"
+           if script else "")
     )
 
 
@@ -176,6 +178,17 @@ def md_escape(text: str, width: int | None = 160) -> str:
 
 def _who(art) -> str:
     return art.outlet or art.id
+
+
+def _review_words(comp) -> str:
+    info = comp.settings.get("reviews")
+    if not info:
+        return ""
+    reviewed = sum(lk.reviewed for lk in comp.links)
+    stale = (f"; {info['stale']} of them no longer fit the text (a sentence changed) and were not applied"
+             if info["stale"] else "")
+    return (f" A person's review is applied: {info['decisions']} decisions{stale}; {reviewed} links are "
+            "reviewed.")
 
 
 def describe(comp, *, examples: int = 3) -> str:
@@ -204,7 +217,8 @@ def describe(comp, *, examples: int = 3) -> str:
            "need review (their sentences count as dropped and added until a person accepts them)."
            if comp.settings.get("order") == "free" else "")
         + (" " + html.escape(comp.story.in_words(), quote=False)
-           if comp.story is not None and comp.story.same_story else ""), ""]
+           if comp.story is not None and comp.story.same_story else "")
+        + _review_words(comp), ""]
     frame = comp.to_frame()
     for status, verb, col in (("dropped", f"{b} drops", "a_text"), ("added", f"{b} adds", "b_text"),
                               ("changed", f"{b} changes", None)):
