@@ -128,3 +128,37 @@ def test_cli_review_writes_the_page_and_takes_in_saved_decisions(corpus, capsys)
     assert main(["review", str(a_path), str(b_path), "--no-open", "--apply", str(saved)]) == 0
     assert "0 new decisions added" in capsys.readouterr().out  # taking the same file twice adds nothing
     assert len(load_decisions(corpus / "reviews" / f"{A_ID}__{B_ID}.json")) == 1
+
+
+def test_reviewing_bild_blick_against_the_key_gives_the_keys_counts(corpus):
+    """The end-to-end case: fix every wrong and missed link (what notebook 05 lists) by decisions,
+    rerun, and the headline counts are the key's."""
+    import json
+
+    from storydiff.evaluate import load_gold
+
+    a, b = load(corpus, A_ID), load(corpus, B_ID)
+    comp = compare(a, b)
+    gold = load_gold(corpus_dir_gold())
+    key = {(tuple(x["a"]), tuple(x["b"])): x["status"] for x in gold["links"]}
+    mine = {(lk.a, lk.b): lk.status for lk in comp.links}
+    decisions = [Decision.about(comp, "reject", x, y) for (x, y) in mine if (x, y) not in key]
+    decisions += [Decision.about(comp, "link", x, y, status=st) for (x, y), st in key.items() if (x, y) not in mine]
+    decisions += [Decision.about(comp, "status", x, y, status=st) for (x, y), st in key.items()
+                  if (x, y) in mine and mine[(x, y)] != st]
+    save_decisions(default_path(a, b), decisions, A_ID, B_ID)
+    reviewed = compare(a, b)
+    res = evaluate(reviewed, gold)
+    assert res["link_strict"]["F1"] == 1.0 and res["changed"]["F1"] == 1.0
+    s = reviewed.summary()
+    story_a = {u.id for u in reviewed.a_units if u.comparable}
+    same = {i for x in gold["links"] if x["status"] == "same" for i in x["a"]} & story_a
+    changed = {i for x in gold["links"] if x["status"] == "changed" for i in x["a"]} & story_a
+    assert (s.get("a_same_sentences", 0), s.get("a_changed_sentences", 0)) == (len(same), len(changed))
+    assert json.loads(default_path(a, b).read_text(encoding="utf-8"))["decisions"]
+
+
+def corpus_dir_gold():
+    from conftest import CORPUS
+
+    return CORPUS / "gold" / "bild-en_blick-de.json"

@@ -123,7 +123,9 @@ def gold_from_review(comp) -> dict:
 
     Example
     -------
-    >>> reviewed = compare(a, b)  # doctest: +SKIP   (decisions in corpus/reviews/ applied)
+    The decisions in ``corpus/reviews/`` are applied by ``compare()``:
+
+    >>> reviewed = compare(a, b)  # doctest: +SKIP
     >>> evaluate(compare(a, b, reviews=False), gold_from_review(reviewed))  # doctest: +SKIP
     """
     story_a = {u.id for u in comp.a_units if u.comparable}
