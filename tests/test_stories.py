@@ -153,3 +153,14 @@ def test_cli_corpus_missing_folder(tmp_path):
     r = subprocess.run([sys.executable, "-m", "storydiff.cli", "corpus", str(tmp_path / "nope")],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "not found" in r.stderr
+
+
+def test_facts_never_join_two_stories(corpus_facts, articles):
+    """Facts are formed inside story groups: sentences of different stories are look-alikes."""
+    groups = corpus_facts.settings["story_groups"]
+    group_of = {i: g for g, ids in enumerate(groups) for i in ids}
+    assert len(groups) > 1
+    for f in corpus_facts.facts:
+        assert len({group_of[a] for a in f.units}) == 1, f.texts
+    across = find_facts(list(articles.values()), within_stories=False)
+    assert len(across.shared()) > len(corpus_facts.shared())  # the look-alikes a corpus-wide search joins

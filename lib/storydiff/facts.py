@@ -5,9 +5,10 @@ that are each other's best match across two articles); a fact is a group of unit
 article, built from the strongest links down, where every member must be clearly more similar to
 every other member than unrelated sentences are (:attr:`FactParams.min_z`).
 
-The cost grows with the square of the number of articles, so a corpus larger than
-:attr:`FactParams.max_articles` is split by story first (:func:`corpus_facts`): the policy the CLI
-(``storydiff corpus --csv``) and notebook 04 share.
+Facts are formed inside story groups (:func:`storydiff.stories.group_stories`): sentences of
+articles that tell different stories are topical look-alikes, not one fact. That is also what
+keeps the cost down (every pair of articles of a group is compared). The CLI (``storydiff corpus
+--csv``, :func:`corpus_facts`) and notebook 04 share this policy.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ class FactParams:
     #: A unit joins a fact only if it is at least this many standard deviations more similar to
     #: *every* member than unrelated sentences are (the encoder's prior, ``compare.encoder_prior``).
     min_z: float = 5.0
-    #: A corpus of more articles is split into its story groups before facts are found.
-    max_articles: int = 60
 
 
 @dataclass(frozen=True)
@@ -124,8 +123,13 @@ class Facts:
 
 
 def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None = None,
-               progress: bool | None = None, params: FactParams | None = None) -> Facts:
-    """Group the story sentences of all articles into facts, at most one sentence per article.
+               progress: bool | None = None, params: FactParams | None = None,
+               within_stories: bool = True, stories=None) -> Facts:
+    """Group the story sentences of the articles into facts, at most one sentence per article.
+
+    Facts are formed **inside story groups** (:func:`storydiff.stories.group_stories`, or the
+    ``stories`` given): two sentences of articles that tell different stories are topical
+    look-alikes, not one fact. ``within_stories=False`` compares every pair of articles instead.
 
     Every pair of articles is compared (:func:`storydiff.compare.compare`, order-free); each link
     proposes its most similar sentence pair, and so does every pair of sentences that are each
@@ -153,6 +157,8 @@ def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None
     min_z = p.min_z
     enc = get_encoder(encoder)
     arts = list(articles)
+    if within_stories and len(arts) > 2:
+        return _facts_by_story(arts, enc, p, progress, stories)
     if len({a.id for a in arts}) != len(arts):
         raise ValueError("article ids must be unique")
     units = [segment(a) for a in arts]
@@ -214,34 +220,41 @@ def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None
     return Facts(tuple(arts), tuple(facts), settings)
 
 
+def _facts_by_story(arts, enc, p: FactParams, progress, stories) -> Facts:
+    """Facts inside each story group; an article alone in its story carries its facts alone."""
+    if len({a.id for a in arts}) != len(arts):
+        raise ValueError("article ids must be unique")
+    if stories is None:
+        from .stories import group_stories
+
+        stories = group_stories(arts, encoder=enc, progress=progress)
+    by_id = {a.id: a for a in arts}
+    facts, settings = [], {}
+    for g, ids in enumerate(stories.groups, start=1):
+        part = find_facts([by_id[i] for i in ids], encoder=enc, params=p, progress=progress, within_stories=False)
+        settings = part.settings
+        facts += [(g, f) for f in part.facts]
+    order = sorted(facts, key=lambda gf: (-gf[1].size, gf[0], gf[1].id))
+    out = tuple(replace(f, id=k) for k, (_, f) in enumerate(order, start=1))
+    return Facts(tuple(arts), out, {**settings, "within_stories": True,
+                                    "story_groups": [list(g) for g in stories.groups]})
+
+
 def corpus_facts(articles: Sequence[Article], stories=None, *, encoder=None, params: FactParams | None = None,
-                 progress: bool | None = None):
+                 progress: bool | None = None, within_stories: bool = True):
     """The fact matrix of a corpus as one table (pandas DataFrame), for export.
 
-    Up to ``params.max_articles`` articles are taken together. A larger corpus is split into its
-    story groups (``stories``, a :class:`storydiff.stories.Stories`; computed when None) and facts
-    are found inside each group of two or more articles, with a ``story`` column numbering the
-    groups. Cells of articles that do not carry a fact read ``absent``; the sentences come last.
+    Facts are found inside each story group (``stories``, a :class:`storydiff.stories.Stories`;
+    computed when None; ``within_stories=False`` compares every pair of articles, which costs the
+    square of their number). A ``story`` column numbers the groups. Cells of articles that do not
+    carry a fact read ``absent``; the sentences come last.
     """
-    import pandas as pd
-
-    p = params or FactParams()
-    arts = list(articles)
-    if len(arts) <= p.max_articles:
-        groups = [arts]
-    else:
-        if stories is None:
-            from .stories import group_stories
-
-            stories = group_stories(arts, encoder=encoder, progress=progress)
-        by_id = {a.id: a for a in arts}
-        groups = [[by_id[i] for i in ids] for ids in stories.groups if len(ids) > 1]
-    frames = []
-    for n, group in enumerate(groups, start=1):
-        frame = find_facts(group, encoder=encoder, params=p, progress=progress).csv_frame().reset_index()
-        frames.append(frame.assign(story=n) if len(groups) > 1 else frame)
-    if not frames:
-        return pd.DataFrame(columns=["fact", "articles", "sentences"])
-    out = pd.concat(frames, ignore_index=True)
+    facts = find_facts(list(articles), encoder=encoder, params=params, progress=progress,
+                       within_stories=within_stories, stories=stories)
+    out = facts.csv_frame().reset_index()
+    groups = facts.settings.get("story_groups")
+    if groups:
+        group_of = {i: g for g, ids in enumerate(groups, start=1) for i in ids}
+        out.insert(1, "story", [group_of[next(iter(f.units))] for f in facts.facts])
     cols = [c for c in out.columns if c != "sentences"] + ["sentences"]
-    return out[cols].fillna({a.id: "absent" for a in arts if a.id in out.columns})
+    return out[cols]
