@@ -164,3 +164,19 @@ def test_facts_never_join_two_stories(corpus_facts, articles):
         assert len({group_of[a] for a in f.units}) == 1, f.texts
     across = find_facts(list(articles.values()), within_stories=False)
     assert len(across.shared()) > len(corpus_facts.shared())  # the look-alikes a corpus-wide search joins
+
+
+def test_largest_story_first_told_and_differing_numbers(corpus_facts):
+    story = corpus_facts.largest_story()
+    ids = {a.id for a in story.articles}
+    assert ids == {"bild-en-belarusians-russians-fight-for-ukraine", "blick-de-belarussen-russen-kaempfen-fuer-ukraine"}
+    assert all(set(f.units) <= ids for f in story.facts) and len(story.shared()) == len(corpus_facts.shared())
+    first = story.first_told()
+    assert len(first) == len(story.shared())
+    # Blick's article has a date, Bild's has none: an article with a date comes first
+    assert set(first["first"]) == {"Blick"} and first["then"].str.contains("date unknown").all()
+    nums = story.number_differences()
+    # Bild: "around 200 members ... in 2014-2015"; Blick: "Rund 200 Mitglieder" without the years
+    fact = nums[nums.sentence.str.contains("200 members")].fact.iloc[0]
+    rows = nums[nums.fact == fact]
+    assert set(rows.outlet) == {"Bild", "Blick"} and "2014" in " ".join(rows.numbers)

@@ -93,6 +93,60 @@ class Facts:
                  "sentence": f.texts[a]} for f in self.facts for a in f.units]
         return pd.DataFrame(rows)
 
+    def story(self, article_id: str) -> Facts:
+        """The facts of the story group ``article_id`` belongs to (all facts when there are no
+        groups), with only that group's articles."""
+        groups = self.settings.get("story_groups")
+        ids = next((set(g) for g in groups if article_id in g), {article_id}) if groups else {
+            a.id for a in self.articles}
+        facts = tuple(f for f in self.facts if set(f.units) <= ids)
+        return Facts(tuple(a for a in self.articles if a.id in ids), facts, dict(self.settings))
+
+    def largest_story(self) -> Facts:
+        """:meth:`story` of the story group with the most articles."""
+        groups = self.settings.get("story_groups") or [[a.id for a in self.articles]]
+        return self.story(max(groups, key=len)[0])
+
+    def first_told(self):
+        """For each shared fact: which article told it first, by publication date (pandas
+        DataFrame: ``fact``, ``first`` (outlet), ``date``, ``then`` (the others, in date order),
+        ``sentence``). Articles without a date come last and are marked "date unknown"."""
+        import pandas as pd
+
+        by_id = {a.id: a for a in self.articles}
+        rows = []
+        for f in self.shared():
+            order = sorted(f.units, key=lambda a: (by_id[a].published is None, by_id[a].published or 0, a))
+            first = by_id[order[0]]
+
+            def who(a):
+                art = by_id[a]
+                return f"{art.outlet or a} ({art.published or 'date unknown'})"
+
+            rows.append({"fact": f.id, "first": first.outlet or first.id,
+                         "date": str(first.published) if first.published else "date unknown",
+                         "then": ", ".join(who(a) for a in order[1:]), "sentence": f.label(90)})
+        return pd.DataFrame(rows, columns=["fact", "first", "date", "then", "sentence"])
+
+    def number_differences(self):
+        """Shared facts whose outlets give different numbers (a count of soldiers, a date): one
+        row per fact and article, with the numbers as that article writes them (pandas
+        DataFrame: ``fact``, ``article``, ``outlet``, ``numbers``, ``sentence``)."""
+        import pandas as pd
+
+        from .details import extract_numbers
+
+        by_id = {a.id: a for a in self.articles}
+        rows = []
+        for f in self.shared():
+            nums = {a: extract_numbers(t, by_id[a].language) for a, t in f.texts.items()}
+            values = {a: frozenset(v.lstrip("~") for v, _ in ns) for a, ns in nums.items()}
+            if len(set(values.values())) > 1:
+                rows += [{"fact": f.id, "article": a, "outlet": by_id[a].outlet or a,
+                          "numbers": ", ".join(w for _, w in nums[a]) or "(none)", "sentence": f.texts[a]}
+                         for a in f.units]
+        return pd.DataFrame(rows, columns=["fact", "article", "outlet", "numbers", "sentence"])
+
     def describe(self) -> str:
         """Per article, in words (Markdown): how many facts it tells alone and how many it shares,
         with an example of a fact it tells alone. Article text is escaped."""

@@ -160,9 +160,11 @@ def _alt_calibration(rows, **_):
 
 def _alt_facts(facts, max_facts=30, **_):
     shared = facts.shared()
-    return (f"Matrix of facts (rows, the first {min(max_facts, len(facts.facts))} of {len(facts.facts)}) by "
-            f"article (columns, {len(facts.articles)}): each cell same, changed or absent; "
-            f"{len(shared)} facts are told by two or more articles.")
+    changed = sum(any(s == "changed" for s in f.status.values()) for f in shared[:max_facts])
+    return (f"Matrix of the facts told by two or more articles ({min(max_facts, len(shared))} of {len(shared)} "
+            f"shown, rows) by article ({len(facts.articles)} columns): each cell carries the fact, carries it "
+            f"with a detail that differs, or does not carry it; {changed} of the facts shown differ in a detail "
+            f"somewhere. {len(facts.facts) - len(shared)} further facts are told by one article alone.")
 
 
 _ALT = {"plot_unit_kinds": _alt_kinds, "plot_corpus_timeline": _alt_timeline, "plot_similarity": _alt_similarity,
