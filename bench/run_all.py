@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import import_pages  # noqa: E402
 import in_order  # noqa: E402
+import many_outlets  # noqa: E402
 import real_pairs  # noqa: E402
 import same_story  # noqa: E402
 import scale  # noqa: E402
@@ -40,6 +41,8 @@ def main(argv=None) -> int:
         rc |= in_order.main(["--encoder", enc, "--shared", args.shared])
     print("\n=== the words that differ, marked (comparable-hard) ===")
     rc |= word_marks.main(["--shared", args.shared, "--pairs", "15-29"])
+    print("\n=== many outlets on one story (simulated from WMT21) ===")
+    rc |= many_outlets.main(["--shared", args.shared])
     print("\n=== saved news pages into a corpus (storydiff import) ===")
     rc |= import_pages.main([])
     print("\n=== speed ===")

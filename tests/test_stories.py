@@ -180,3 +180,28 @@ def test_largest_story_first_told_and_differing_numbers(corpus_facts):
     fact = nums[nums.sentence.str.contains("200 members")].fact.iloc[0]
     rows = nums[nums.fact == fact]
     assert set(rows.outlet) == {"Bild", "Blick"} and "2014" in " ".join(rows.numbers)
+
+
+def test_many_outlets_generator_truth_is_consistent():
+    """The benchmark's generator (bench/many_outlets.py): every line of an article is a segment
+    of its story's document or an insert, and the truth cells agree with what each outlet kept."""
+    import sys
+
+    from conftest import ROOT, SHARED
+
+    if not (SHARED / "bench" / "wmt").is_dir():
+        pytest.skip("../shared/bench not beside the checkout")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import many_outlets
+
+    articles, story_of, line_segment, cells = many_outlets.build(SHARED, 4, seed=3)
+    assert 16 <= len(articles) <= 24 and len(set(story_of.values())) == 4
+    for art in articles:
+        lines = art.text.split("\n")
+        assert len(lines) == len(line_segment[art.id])
+        kept = {seg for seg in line_segment[art.id] if seg[0] == story_of[art.id]}
+        assert (story_of[art.id], 0) in kept  # the headline is never dropped
+        assert any(seg[0] == "inserted" for seg in line_segment[art.id])
+        for (s, i), truth in cells.items():
+            if s == story_of[art.id]:
+                assert (truth[art.id] != "absent") == ((s, i) in kept)
