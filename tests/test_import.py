@@ -93,3 +93,20 @@ def test_real_saved_news_pages():
     english = {k: v for k, v in res["f1"].items() if k.startswith(("cnn", "wired", "time", "fox"))}
     assert len(english) >= 6 and min(english.values()) >= 0.9
     assert all("no article text" in why or "not one the corpus knows" in why for _, why in res["skipped"])
+
+
+@pytest.mark.slow
+def test_notebook_04_runs_on_an_imported_folder(tmp_path, capsys):
+    """The issue's done-when: a folder of saved pages becomes a corpus with one command, and the
+    across-outlets notebook runs on it."""
+    if not (import_pages.PAGES / "html").is_dir():
+        pytest.skip("saved news pages not found: run `make env`")
+    from storydiff.notebooks import run_notebook
+
+    rc, _, _ = run(capsys, "import", import_pages.PAGES / "html", "--into", tmp_path / "corpus" / "articles")
+    assert rc == 1  # the pages in other languages are skipped, and named
+    nb = run_notebook(Path(__file__).resolve().parents[1] / "notebooks" / "04_across_outlets.ipynb",
+                      parameters={"CORPUS": str(tmp_path / "corpus")})
+    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []))
+    assert "18 articles" in text and "CNN" in text
