@@ -205,3 +205,14 @@ def test_many_outlets_generator_truth_is_consistent():
         for (s, i), truth in cells.items():
             if s == story_of[art.id]:
                 assert (truth[art.id] != "absent") == ((s, i) in kept)
+
+
+def test_changed_fact_cells_say_what_differs(corpus_facts):
+    changed = [f for f in corpus_facts.shared() if "changed" in f.status.values()]
+    assert changed
+    for f in changed:
+        for a, st in f.status.items():
+            assert (st == "changed") == bool(f.details.get(a))
+    years = next(f for f in changed if "2014" in " ".join(f.details.values()))
+    assert "Bild says 2014, Blick gives no such number" in " ".join(years.details.values())
+    assert "Bild says 2014" in " ".join(corpus_facts.csv_frame()["what differs"])

@@ -13,6 +13,7 @@ keeps the cost down (every pair of articles of a group is compared). The CLI (``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
@@ -39,13 +40,15 @@ class Fact:
 
     ``units``: article id -> unit id; ``texts``: article id -> sentence; ``status``: article id ->
     ``same`` or ``changed`` (a number, name or quotation differs from another outlet's version,
-    or only part of it is told there)."""
+    or only part of it is told there); ``details``: for a changed cell, what differs, with the
+    outlets named ("number: Bild says 2014, Blick gives no such number")."""
 
     id: int
     units: dict
     texts: dict
     status: dict
     languages: dict = field(default_factory=dict)  # article id -> language
+    details: dict = field(default_factory=dict)  # article id -> what differs, for "changed" cells
 
     @property
     def size(self) -> int:
@@ -90,7 +93,7 @@ class Facts:
 
         outlet = {a.id: a.outlet or "unknown" for a in self.articles}
         rows = [{"fact": f.id, "articles": f.size, "article": a, "outlet": outlet[a], "status": f.status[a],
-                 "sentence": f.texts[a]} for f in self.facts for a in f.units]
+                 "what differs": f.details.get(a, ""), "sentence": f.texts[a]} for f in self.facts for a in f.units]
         return pd.DataFrame(rows)
 
     def story(self, article_id: str) -> Facts:
@@ -166,6 +169,7 @@ class Facts:
         status column per article, and the sentences ("article: sentence", joined by " | ")."""
         m = self.matrix()
         m.insert(0, "articles", [f.size for f in self.facts])
+        m["what differs"] = [" | ".join(dict.fromkeys(f.details.values())) for f in self.facts]
         m["sentences"] = [" | ".join(f"{a}: {t}" for a, t in f.texts.items()) for f in self.facts]
         return m
 
@@ -230,7 +234,8 @@ def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None
             u, v = (i, lk.a[r]), (j, lk.b[c])
             proposals.append((float(sims[r, c]), u, v))
             if lk.status == "changed":
-                changed[(u, v)] = changed[(v, u)] = True
+                what = "; ".join(d.in_words() for d in lk.details)
+                changed[(u, v)] = changed[(v, u)] = _with_outlets(what, arts[i], arts[j])
         # sentences each other's best match across the two articles, which the aligner left
         # unlinked (its thresholds are relative to this pair of articles; here the floor decides)
         ok_a = [x.id for x in units[i] if x.comparable]
@@ -267,11 +272,21 @@ def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None
         ms = sorted(ms)
         status = {arts[a].id: ("changed" if any(changed.get(((a, x), m)) for m in ms) else "same")
                   for a, x in ms}
+        details = {arts[a].id: " | ".join(changed[((a, x), m)] for m in ms if changed.get(((a, x), m)))
+                   for a, x in ms}
         facts.append(Fact(k, {arts[a].id: x for a, x in ms}, {arts[a].id: units[a][x].text for a, x in ms},
-                          status, {arts[a].id: arts[a].language for a, _ in ms}))
+                          status, {arts[a].id: arts[a].language for a, _ in ms},
+                          {a: d for a, d in details.items() if d}))
     settings = {"encoder": enc.name, "encoder_version": enc.version, **asdict(p),
                 "similarity_floor": round(floor, 4)}
     return Facts(tuple(arts), tuple(facts), settings)
+
+
+def _with_outlets(text: str, a: Article, b: Article) -> str:
+    """A link's details in words with the outlets' names instead of "A" and "B"."""
+    na, nb = a.outlet or a.id, b.outlet or b.id
+    return re.sub(r"\b([AB]) (says|gives no such|quotes)", lambda m: f"{na if m.group(1) == 'A' else nb} {m.group(2)}",
+                  text)
 
 
 def _facts_by_story(arts, enc, p: FactParams, progress, stories) -> Facts:
