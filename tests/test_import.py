@@ -110,3 +110,14 @@ def test_notebook_04_runs_on_an_imported_folder(tmp_path, capsys):
     text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
                    for o in c.get("outputs", []))
     assert "18 articles" in text and "CNN" in text
+
+
+def test_a_page_saved_in_its_own_encoding(tmp_path, capsys):
+    page = ("<html><head><meta charset='iso-8859-1'><title>Brücke eröffnet</title></head><body><article>"
+            f"<h1>Brücke eröffnet</h1><p>{DE}</p><p>Die Stadt teilte mit, die Brücke habe zwölf Millionen Euro "
+            "gekostet.</p></article></body></html>")
+    (tmp_path / "seite.html").write_bytes(page.encode("latin-1"))
+    rc, _, err = run(capsys, "import", tmp_path / "seite.html", "--into", tmp_path / "articles")
+    assert rc == 0, err
+    art = load_corpus_report(tmp_path)[0][0]
+    assert art.title == "Brücke eröffnet" and "Bürgermeister" in art.text and art.language == "de"

@@ -123,9 +123,14 @@ def _from_html(path: Path) -> list[dict]:
 
     for name in ("trafilatura", "htmldate", "courlan"):  # their parse warnings are not the user's business
         logging.getLogger(name).setLevel(logging.ERROR)
-    from .corpus import read_text_file
+    from .corpus import CorpusError, read_text_file
 
-    raw = read_text_file(path) if path.stat().st_size else ""
+    try:
+        raw = read_text_file(path)
+    except CorpusError as exc:
+        if "not UTF-8" not in str(exc):
+            raise
+        raw = path.read_bytes()  # a page saved in its own encoding: trafilatura reads the charset
     doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False) if raw.strip() else None
     if doc is None or not (doc.text or "").strip():
         raise ValueError("no article text found in the page (an index page, a video or an empty file?)")
