@@ -46,3 +46,14 @@ def test_marks_travel_with_the_comparison():
     assert again.links == c.links
     html = c.to_html()
     assert "<mark class='sd-w sd-w-number' title='number differs'>2000</mark>" in html
+
+
+def test_reading_table_marks_words_and_still_escapes():
+    from storydiff.report import reading_table
+
+    a = Article(id="a", language="en", text="More than 2000 people <script>x()</script> came to watch the ceremony.")
+    b = Article(id="b", language="de", text="Mehr als 3000 Menschen kamen, um die Zeremonie zu sehen.")
+    c = compare(a, b)
+    html = reading_table(c).to_html()
+    assert "<mark class='sd-w sd-w-number'" in html and ">2000</mark>" in html and ">3000</mark>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html

@@ -262,7 +262,36 @@ def reading_table(comp, status: str | None = None):
     cols = [c for c in _COLUMNS if c in frame and (status is None or c != "status")]
     if status in ("dropped", "added"):
         cols = ["a_text" if status == "dropped" else "b_text"]
-    return text_table(frame[cols].rename(columns=_COLUMNS))
+    styler = text_table(frame[cols].rename(columns=_COLUMNS))
+    # the words that differ, marked in the whole sentences as in the side-by-side view
+    for side in ("a", "b"):
+        col = _COLUMNS[f"{side}_text"]
+        if col not in styler.data:
+            continue
+        marks = {t: m for t, m in zip(frame[f"{side}_text"], frame[f"{side}_marks"], strict=True) if m}
+        styler = styler.format(lambda t, marks=marks: _marked_spans(t, marks.get(t, [])), subset=[col],
+                               escape=None)
+    return styler
+
+
+def _marked_spans(text, spans) -> str:
+    """``text`` HTML-escaped, with ``(start, end, kind)`` spans inside <mark> elements."""
+    if not isinstance(text, str):
+        return ""
+    out, pos = [], 0
+    for s, e, kind in sorted(spans):
+        if s < pos or e > len(text):
+            continue
+        out += [html.escape(text[pos:s]), f"<mark class='sd-w sd-w-{html.escape(kind)}' "
+                f"title='{_MARK_TITLE.get(kind, kind)}' style='{_MARK_STYLE.get(kind, _MARK_STYLE['number'])}'>"
+                f"{html.escape(text[s:e])}</mark>"]
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+_MARK_STYLE = {"unmatched": "background:none;border-bottom:2px dotted #555",
+               "number": "background:#ffd58a"}
 
 
 def text_table(frame):
