@@ -281,7 +281,8 @@ class EmbeddingCache:
             if self.path.exists() and not self.path.is_file():
                 raise OSError(f"{self.path} is not a file")
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            for attempt in (1, 2):
+            moved = False
+            for attempt in range(200):  # another process setting the file up: wait for it (up to ~60 s)
                 try:
                     conn = sqlite3.connect(self.path, timeout=60)
                     conn.execute("SELECT key, dim, data FROM vecs LIMIT 1").fetchall() if _has_table(conn) else None
@@ -291,13 +292,19 @@ class EmbeddingCache:
                     else:
                         try:
                             conn.execute("PRAGMA journal_mode=WAL")
-                        except sqlite3.OperationalError:  # read-only file: WAL cannot be set up
+                        except sqlite3.OperationalError:  # read-only file, or another process holds it
                             pass
                     break
                 except sqlite3.DatabaseError as exc:
-                    if attempt == 2 or not _is_damage(exc):
+                    if _is_busy(exc) and attempt < 199:
+                        if conn is not None:
+                            conn.close()
+                        time.sleep(0.05 + 0.25 * (attempt % 4))
+                        continue
+                    if moved or not _is_damage(exc):
                         raise
                     self._move_aside(conn, exc)
+                    moved = True
         except (OSError, sqlite3.Error) as exc:
             self._give_up_disk(exc)
             return None
@@ -362,13 +369,17 @@ class EmbeddingCache:
         if conn is None:
             self._memory.update(items)
             return
+        rows = [(k, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
         try:
-            with conn:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO vecs (key, dim, data) VALUES (?, ?, ?)",
-                    [(k, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                     for k, v in items.items()],
-                )
+            for attempt in range(20):  # another process writing: wait for it
+                try:
+                    with conn:
+                        conn.executemany("INSERT OR REPLACE INTO vecs (key, dim, data) VALUES (?, ?, ?)", rows)
+                    break
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc) or attempt == 19:
+                        raise
+                    time.sleep(0.1 + 0.2 * (attempt % 5))
         except sqlite3.Error as exc:  # full disk, read-only file or folder: keep what we have
             if not self._read_only:
                 log.warning("embedding cache %s cannot be written (%s); new vectors are kept in memory for "
@@ -384,6 +395,12 @@ class EmbeddingCache:
 
 def _has_table(conn) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='vecs'").fetchone() is not None
+
+
+def _is_busy(exc: sqlite3.DatabaseError) -> bool:
+    """Another process holds the file for a moment: wait, do not give up on it."""
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:
