@@ -121,3 +121,14 @@ def test_a_page_saved_in_its_own_encoding(tmp_path, capsys):
     assert rc == 0, err
     art = load_corpus_report(tmp_path)[0][0]
     assert art.title == "Brücke eröffnet" and "Bürgermeister" in art.text and art.language == "de"
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2022-04-09T10:00:00Z", "2022-04-09"), ("09.04.2022", "2022-04-09"), ("25/04/2022", "2022-04-25"),
+    ("04/25/2022", "2022-04-25"), ("9 April 2022", "2022-04-09"),
+    ("09/04/2022", None),  # 9 April or 4 September: left out, not guessed
+    ("yesterday", None), ("2022-13-45", None)])
+def test_dates_are_read_never_guessed(value, expected):
+    from storydiff.importer import _date
+
+    assert _date(value) == expected

@@ -97,23 +97,34 @@ def _slug(text: str, limit: int = 60) -> str:
 
 
 def _date(value) -> str | None:
-    """``YYYY-MM-DD`` from a date-like value, or None."""
+    """``YYYY-MM-DD`` from a date-like value, or None. Never guessed: ``09/04/2022`` may be 9 April
+    or 4 September, so a date with slashes whose day and month could be swapped is left out
+    (``09.04.2022``, with dots, is day first)."""
+    import datetime as dt
+
     if value is None or value == "":
         return None
-    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", str(value))
-    if m:
-        import datetime as dt
-
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-        except ValueError:
-            return None
+    text = str(value).strip()
     try:
-        import pandas as pd
+        m = re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", text.split()[0] if text else "")
+        if m:
+            x, y, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if text[m.end(1)] == ".":  # 09.04.2022: day first, the German way
+                return dt.date(year, y, x).isoformat()
+            if x <= 12 and y <= 12 and x != y:
+                return None  # 09/04/2022: day and month could be either way round
+            day, month = (x, y) if x > 12 else (y, x)
+            return dt.date(year, month, day).isoformat()
+        if re.search(r"[A-Za-zÄÖÜäöü]{3}", text):  # "9 April 2022", "April 9, 2022"
+            import pandas as pd
 
-        return pd.Timestamp(str(value)).date().isoformat()
+            return pd.Timestamp(text).date().isoformat()
     except (ValueError, TypeError, OverflowError):
         return None
+    return None
 
 
 def _from_html(path: Path) -> list[dict]:
