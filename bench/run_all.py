@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import candidates  # noqa: E402
 import import_pages  # noqa: E402
 import in_order  # noqa: E402
 import many_outlets  # noqa: E402
@@ -41,6 +42,8 @@ def main(argv=None) -> int:
         rc |= in_order.main(["--encoder", enc, "--shared", args.shared])
     print("\n=== the words that differ, marked (comparable-hard) ===")
     rc |= word_marks.main(["--shared", args.shared, "--pairs", "15-29"])
+    print("\n=== story candidates: exact search vs an HNSW index ===")
+    rc |= candidates.main(["--shared", args.shared])
     print("\n=== many outlets on one story (simulated from WMT21) ===")
     rc |= many_outlets.main(["--shared", args.shared])
     print("\n=== saved news pages into a corpus (storydiff import) ===")

@@ -216,3 +216,20 @@ def test_changed_fact_cells_say_what_differs(corpus_facts):
     years = next(f for f in changed if "2014" in " ".join(f.details.values()))
     assert "Bild says 2014, Blick gives no such number" in " ".join(years.details.values())
     assert "Bild says 2014" in " ".join(corpus_facts.csv_frame()["what differs"])
+
+
+def test_hnsw_candidates_match_the_exact_search(articles):
+    import numpy as np
+
+    from storydiff.stories import _candidates, _candidates_hnsw
+
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(400, 64)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    langs = ["de" if i % 3 == 0 else "en" for i in range(400)]
+    exact, approx = _candidates(v, 5, languages=langs), _candidates_hnsw(v, 5, languages=langs)
+    assert len(exact & approx) / len(exact) >= 0.98
+    arts = list(articles.values())
+    assert group_stories(arts, index="hnsw").groups == group_stories(arts).groups
+    with pytest.raises(ValueError, match="index must be"):
+        group_stories(arts, index="kdtree")

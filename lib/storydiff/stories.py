@@ -302,9 +302,37 @@ def _candidates(doc_vecs: np.ndarray, k: int, chunk: int = 1024,
     return out
 
 
+def _candidates_hnsw(doc_vecs: np.ndarray, k: int, languages: Sequence[str] | None = None,
+                     m: int = 32, ef: int = 128) -> set[tuple[int, int]]:
+    """The same pairs as :func:`_candidates`, found with an approximate nearest-neighbour index
+    (faiss HNSW, inner product on the normalised vectors) instead of exact search: for corpora of
+    tens of thousands of articles, where the exact search grows with the square of their number.
+    ``bench/candidates.py`` measures how many of the exact pairs it finds."""
+    try:
+        import faiss
+    except ImportError:  # pragma: no cover - faiss-cpu is a dependency
+        raise ImportError("index='hnsw' needs faiss: pip install faiss-cpu") from None
+    n = len(doc_vecs)
+    langs = np.asarray(languages if languages is not None else [""] * n)
+    x = np.ascontiguousarray(doc_vecs, dtype=np.float32)
+    out: set[tuple[int, int]] = set()
+    for lang in dict.fromkeys(langs.tolist()):
+        cols = np.flatnonzero(langs == lang)
+        kk = min(k + 1, len(cols))  # +1: an article finds itself
+        if kk <= 1:
+            continue
+        index = faiss.IndexHNSWFlat(x.shape[1], m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = max(ef, kk)
+        index.add(x[cols])
+        _, nn = index.search(x, kk)
+        for i, row in enumerate(nn):
+            out.update((min(i, int(cols[j])), max(i, int(cols[j]))) for j in row if j >= 0 and int(cols[j]) != i)
+    return out
+
+
 def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float | None = None,
                   k: int = 10, max_days: int | None = StoryParams.max_days, progress: bool | None = None,
-                  params: StoryParams | None = None) -> Stories:
+                  params: StoryParams | None = None, index: str = "exact") -> Stories:
     """Group a corpus into stories.
 
     Parameters
@@ -319,6 +347,8 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
         without a date are not constrained). None switches this off.
     progress : progress bars (None: only for long work).
     params : :class:`StoryParams`; ``threshold`` and ``max_days`` given here take precedence.
+    index : how the candidates are found: ``"exact"`` (chunked exact search) or ``"hnsw"`` (an
+        approximate index, faiss HNSW, for corpora of tens of thousands of articles).
 
     Returns
     -------
@@ -337,7 +367,10 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
         raise ValueError(f"article ids must be unique; repeated: {', '.join(dup[:5])}")
     profiles = _profiles(articles, encoder, progress, min_words=p.min_words)
     doc_vecs = np.stack([p.doc_vec for p in profiles]) if profiles else np.zeros((0, 1))
-    pairs = sorted(_candidates(doc_vecs, k, languages=[a.language for a in articles]))
+    if index not in ("exact", "hnsw"):
+        raise ValueError(f"index must be 'exact' or 'hnsw', not {index!r}")
+    find = _candidates if index == "exact" else _candidates_hnsw
+    pairs = sorted(find(doc_vecs, k, languages=[a.language for a in articles]))
     show = progress if progress is not None else len(pairs) > 2000
     weights = name_weights(profiles)
     links = [_link(profiles[i], profiles[j], weights, p)
@@ -370,6 +403,6 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
     from .embed import get_encoder
 
     enc = get_encoder(encoder)
-    settings = {"encoder": enc.name, "encoder_version": enc.version, **asdict(p), "k": k,
+    settings = {"encoder": enc.name, "encoder_version": enc.version, **asdict(p), "k": k, "index": index,
                 "candidate_pairs": len(pairs)}
     return Stories(tuple(groups), tuple(links), settings)
