@@ -24,6 +24,8 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 __all__ = ["ACTIONS", "Decision", "apply_decisions", "default_path", "load_decisions", "save_decisions"]
 
 ACTIONS = ("accept", "reject", "link", "status", "note")
@@ -135,6 +137,7 @@ def apply_decisions(comp, decisions, *, details=None):
     links = list(comp.links)
     notes: dict[tuple[str, int], str] = {}
     stale = []
+    sims = []  # the unit similarities, computed once when a link is drawn by hand
 
     def find(a, b):
         return next((k for k, lk in enumerate(links) if lk.a == a and lk.b == b), None)
@@ -144,7 +147,9 @@ def apply_decisions(comp, decisions, *, details=None):
         for k in reversed(range(len(links))):
             if set(links[k].a) & set(a) or set(links[k].b) & set(b):
                 del links[k]
-        sim = float((comp.similarity_matrix()[list(a)][:, list(b)]).max()) if a and b else 0.0
+        if not sims:
+            sims.append(comp.similarity_matrix())
+        sim = float(sims[0][np.ix_(list(a), list(b))].max())
         st, dets, marks = details(a, b) if details is not None else ("same", (), ())
         links.append(Link(a, b, round(sim, 4), status or st, False, dets, None, marks, True, note))
 

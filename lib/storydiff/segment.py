@@ -213,7 +213,19 @@ def segment(article: Article) -> list[Unit]:
     >>> units = segment(Article(id="x", language="de", text="Titel\\nEr kam. Sie ging."))
     >>> [(u.kind, u.text) for u in units]
     [('subhead', 'Titel'), ('body', 'Er kam.'), ('body', 'Sie ging.')]
+
+    The result is kept per article: compare(), the story check and the fact finder all segment
+    the same articles.
     """
+    return list(_segment(article))
+
+
+@lru_cache(maxsize=1024)
+def _segment(article: Article) -> tuple[Unit, ...]:
+    return tuple(_split(article))
+
+
+def _split(article: Article) -> list[Unit]:
     original = article.text
     text, at = normalize_with_offsets(original)
     if text is not original:
