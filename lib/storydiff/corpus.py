@@ -40,6 +40,7 @@ __all__ = [
     "normalize_text",
     "normalize_with_offsets",
     "read_text_file",
+    "slugify",
 ]
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     >>> norm, at[2], at[len(norm)]
     ('München', 3, 8)
     """
-    if text.isascii():
-        return text, list(range(len(text) + 1))
+    if text.isascii() or (unicodedata.is_normalized("NFC", text) and not any(ord(c) in _INVISIBLE for c in text)):
+        return text, list(range(len(text) + 1))  # nothing to change (almost every text)
     out: list[str] = []
     at: list[int] = []
     i, n = 0, len(text)
@@ -364,13 +365,13 @@ def load_article(path: str | Path) -> Article:
     for key in REQUIRED:
         if meta.get(key) in (None, ""):
             hint = "add `language: de` or `language: en`" if key == "language" else (
-                f"add `id: {_slugify(p.stem)}`")
+                f"add `id: {slugify(p.stem)}`")
             raise CorpusError(f"{p}: front matter has no '{key}'; {hint}")
     art_id = str(meta["id"]).strip()
     if not _SLUG.match(art_id):
         raise CorpusError(
             f"{p}: id {_short_repr(art_id)} must be lower-case letters, digits, '-' or '_'; "
-            f"e.g. `id: {_slugify(art_id) or 'my-article'}`"
+            f"e.g. `id: {slugify(art_id) or 'my-article'}`"
         )
     language = _check_language(meta["language"], p, "language")
     tf = meta.get("translated_from")
@@ -435,7 +436,7 @@ def load_text(
         raise CorpusError(f"{p}: language {_short_repr(language)} is not a two-letter ISO code such as de or en")
     if languages is not None:
         language = _check_language(language, p, "language", languages)
-    return Article(id=id or _slugify(p.stem) or "article", language=language, text=text,
+    return Article(id=id or slugify(p.stem) or "article", language=language, text=text,
                    source=str(p))
 
 
@@ -447,9 +448,11 @@ def detect_language(text: str) -> str:
     return code
 
 
-def _slugify(s: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-    return s
+def slugify(s: str, limit: int = 60) -> str:
+    """An article id from a title or file name: lower-case ASCII letters, digits and ``-`` (accents
+    folded: "Brücke eröffnet" -> "brucke-eroffnet"), at most ``limit`` characters; "" when none."""
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:limit].rstrip("-")
 
 
 def load_corpus(directory: str | Path, *, errors: str = "raise") -> list[Article]:

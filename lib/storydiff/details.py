@@ -101,7 +101,8 @@ _RANGE = re.compile(r"\b(\d{1,4})\s*[-–]\s*(\d{1,4})\b")
 _NOT_WORD = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF_"
 _NUM = re.compile(r"(?<![" + _NOT_WORD + r".,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?(?:st|nd|rd|th)?"
                   r"(?![" + _NOT_WORD + r"])")
-_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+#: Languages written without spaces between words: word counts mean nothing there.
+NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 _DATE_EN2 = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
                        + r")\b", re.I)
 _WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
@@ -375,7 +376,7 @@ def compare_details(
         if qa or qb:
             details.append(Detail("quote", qa[0] if qa else None, qb[0] if qb else None))
     wa, wb = len(a_text.split()), len(b_text.split())
-    spaced = a_lang not in _NO_SPACES and b_lang not in _NO_SPACES  # word counts mean nothing in zh, ja
+    spaced = a_lang not in NO_SPACES and b_lang not in NO_SPACES  # word counts mean nothing in zh, ja
     if spaced and max(wa, wb) >= p.partial_ratio * max(1, min(wa, wb)):
         details.append(Detail("partial", a_text if wa > wb else None, b_text if wb > wa else None))
     return details

@@ -88,14 +88,6 @@ def _pkg(name: str) -> str:
         return name
 
 
-def _slug(text: str, limit: int = 60) -> str:
-    import unicodedata
-
-    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
-    return t[:limit].rstrip("-") or "article"
-
-
 def _date(value) -> str | None:
     """``YYYY-MM-DD`` from a date-like value, or None. Never guessed: ``09/04/2022`` may be 9 April
     or 4 September, so a date with slashes whose day and month could be swapped is left out
@@ -231,7 +223,7 @@ def import_paths(paths, into: str | Path, *, language: str | None = None, outlet
     """
     import yaml
 
-    from .corpus import LANGUAGES, CorpusError, detect_language, load_corpus_report
+    from .corpus import LANGUAGES, CorpusError, detect_language, load_corpus_report, slugify
     from .output import write_text
 
     into = Path(into)
@@ -271,7 +263,7 @@ def import_paths(paths, into: str | Path, *, language: str | None = None, outlet
                 report.skipped.append((where, f"language {lang!r} is not one the corpus knows "
                                               f"({', '.join(LANGUAGES)}); give --language if the detection is wrong"))
                 continue
-            base = _slug(str(rec.get("id") or rec.get("title") or src.stem))
+            base = slugify(str(rec.get("id") or rec.get("title") or src.stem)) or "article"
             art_id, k = base, 2
             while art_id in taken:
                 art_id, k = f"{base}-{k}", k + 1

@@ -47,7 +47,9 @@ def _find(word: str, text: str) -> list[tuple[int, int]]:
 
 
 def _capitalised(text: str) -> frozenset[str]:
-    """Capitalised words that do not begin a sentence: names, and German nouns."""
+    """Capitalised words that do not begin a sentence: names, and German nouns. Not
+    :func:`storydiff.names.extract_names`, which leaves out titles, nationalities and short
+    acronyms: with it, comparable-hard pairs 00-14 mark 0.917 of the changed words instead of 0.958."""
     out = set()
     for m in re.finditer(r"[^\W\d_][\w’'-]*", text):
         before = text[:m.start()].rstrip()

@@ -62,7 +62,7 @@ def _column(comp, side: str) -> str:
             f"<span class='{cls}' data-side='{side}' data-id='{u.id}' data-link='{'' if k is None else k}' "
             f"data-review='{' '.join(map(str, rev))}' data-kinds='{kinds}' "
             f"data-status-label='{html.escape(label)}' title='{html.escape(label)}'{focus}>"
-            f"{_marked(u.text, marks.get(u.id, []))}</span>"
+            f"{_marked_spans(u.text, [(m.start, m.end, m.kind) for m in marks.get(u.id, [])])}</span>"
         )
     parts.append("</div></div>")
     return "".join(parts)
@@ -85,20 +85,6 @@ _TOOLS = (
 
 _MARK_TITLE = {"number": "number differs", "name": "name differs", "date": "date or day differs",
                "time": "time differs", "quote": "quotation differs", "unmatched": "no counterpart on the other side"}
-
-
-def _marked(text: str, marks) -> str:
-    """``text`` escaped, with the words that differ inside <mark> elements."""
-    out, pos = [], 0
-    for m in sorted(marks, key=lambda m: (m.start, -m.end)):
-        if m.start < pos or m.end > len(text):
-            continue
-        out.append(html.escape(text[pos:m.start]))
-        out.append(f"<mark class='sd-w sd-w-{html.escape(m.kind)}' title='{_MARK_TITLE.get(m.kind, m.kind)}'>"
-                   f"{html.escape(text[m.start:m.end])}</mark>")
-        pos = m.end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
 
 
 _REVIEW_TOOLS = (
@@ -269,22 +255,24 @@ def reading_table(comp, status: str | None = None):
         if col not in styler.data:
             continue
         marks = {t: m for t, m in zip(frame[f"{side}_text"], frame[f"{side}_marks"], strict=True) if m}
-        styler = styler.format(lambda t, marks=marks: _marked_spans(t, marks.get(t, [])), subset=[col],
+        styler = styler.format(lambda t, marks=marks: _marked_spans(t, marks.get(t, []), inline_style=True),
+                               subset=[col],
                                escape=None)
     return styler
 
 
-def _marked_spans(text, spans) -> str:
-    """``text`` HTML-escaped, with ``(start, end, kind)`` spans inside <mark> elements."""
+def _marked_spans(text, spans, *, inline_style: bool = False) -> str:
+    """``text`` HTML-escaped, with ``(start, end, kind)`` spans inside <mark> elements (styled by
+    report.css, or inline where that style sheet is absent: the pandas tables)."""
     if not isinstance(text, str):
         return ""
     out, pos = [], 0
-    for s, e, kind in sorted(spans):
+    for s, e, kind in sorted(spans, key=lambda x: (x[0], -x[1])):
         if s < pos or e > len(text):
             continue
+        style = f" style='{_MARK_STYLE.get(kind, _MARK_STYLE['number'])}'" if inline_style else ""
         out += [html.escape(text[pos:s]), f"<mark class='sd-w sd-w-{html.escape(kind)}' "
-                f"title='{_MARK_TITLE.get(kind, kind)}' style='{_MARK_STYLE.get(kind, _MARK_STYLE['number'])}'>"
-                f"{html.escape(text[s:e])}</mark>"]
+                f"title='{_MARK_TITLE.get(kind, kind)}'{style}>{html.escape(text[s:e])}</mark>"]
         pos = e
     out.append(html.escape(text[pos:]))
     return "".join(out)
