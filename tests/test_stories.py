@@ -49,6 +49,20 @@ def test_explanation_names_shared_facts(articles):
     assert "Kulazhanka" in link.explain() and "reaches the threshold" in link.explain()
 
 
+def test_a_shared_first_name_alone_does_not_make_one_story(articles):
+    # Bild (April) names Ilya Ponomarev, en-russian-soldiers-switch-sides (August) Ilya
+    # Ponomarenko: two people. Without Blick in the corpus they were grouped on "Ilya".
+    soldiers = "en-russian-soldiers-switch-sides"
+    link = story_similarity(articles[BILD], articles[soldiers])
+    assert "Ilya" not in link.shared_names and "Putin" in link.shared_names
+    stories = group_stories([a for k, a in articles.items() if k != BLICK])
+    assert all(len(g) == 1 for g in stories.groups)
+    # the same first name with the same surname is still one person
+    a = Article(id="a", language="en", text="Talks\nThe envoy met Ilya Ponomarev in Kyiv on Monday.")
+    b = Article(id="b", language="de", text="Gespräche\nDer Gesandte traf Ilya Ponomarev am Montag in Kiew.")
+    assert "Ilya" in story_similarity(a, b).shared_names
+
+
 def test_translation_is_same_story_other_topic_is_not():
     de = Article(id="de", language="de", text=BRIDGE_DE)
     en = Article(id="en", language="en", text=BRIDGE_EN)

@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameParams", "STOPWORDS", "capitalised_names", "extract_names", "fold", "name_candidates",
-           "name_hits", "names_match", "tagged_names"]
+__all__ = ["NameParams", "STOPWORDS", "capitalised_names", "different_people", "extract_names", "fold",
+           "given_names", "name_candidates", "name_hits", "names_match", "tagged_names"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ _DE_STOP = {
 } | _MONTH_WORDS
 #: Capitalised words that are never names (function words, titles, weekdays, months, nationalities).
 STOPWORDS = frozenset(_EN_STOP | _DE_STOP)
+_STOP_FOLDED = frozenset(w.replace("ä", "a").replace("ö", "o").replace("ü", "u") for w in STOPWORDS)
 
 _EXONYMS = [
     {"kyiv", "kiew", "kiev", "kijew"}, {"munich", "munchen"}, {"moscow", "moskau"},
@@ -144,6 +145,46 @@ def name_hits(names: Iterable[str], tokens: Iterable[str], ratio: int | None = N
         elif any(fuzz.ratio(n, t) >= ratio or _prefix_variant(n, t, p) for t in by_letter.get(n[:1], ())):
             hits.append(n)
     return hits
+
+
+def given_names(text: str, names: Iterable[str]) -> dict[str, frozenset[str]]:
+    """First names: capitalised words that stand right before one of ``names`` ("Ilya Ponomarev",
+    also at the start of a sentence, where :func:`capitalised_names` does not look) and never right
+    after one (in "Kastus Kalinouski Battalion", *Kalinouski* is a surname), folded: each with the
+    folded names that follow it in ``text``.
+
+    >>> given_names("Ilya Ponomarev spoke, then Ilya Ponomarev left.", ["Ilya", "Ponomarev"])
+    {'ilya': frozenset({'ponomarev'})}
+    """
+    known = {fold(n) for n in names}
+    out: dict[str, set[str]] = {}
+    toks = list(TOKEN.finditer(text))
+    for m1, m2 in zip(toks, toks[1:]):
+        if text[m1.end():m2.start()].strip(" \t"):
+            continue  # not next to each other
+        first, last = fold(m1.group(0).strip("’'-")), fold(m2.group(0).strip("’'-"))
+        if last in known and first != last and first not in _STOP_FOLDED:
+            out.setdefault(first, set()).add(last)
+    after = {x for v in out.values() for x in v}
+    return {k: frozenset(v) for k, v in out.items() if k not in after}
+
+
+def different_people(name: str, given_a: dict[str, frozenset[str]], given_b: dict[str, frozenset[str]],
+                     ratio: int | None = None) -> bool:
+    """True when folded ``name`` is a first name in both articles, followed by surnames that never
+    match: Ilya Ponomarev and Ilya Ponomarenko share "Ilya" and nothing else, and a first name
+    alone is no evidence that two articles speak of one person.
+
+    >>> different_people("ilya", {"ilya": frozenset({"ponomarev"})}, {"ilya": frozenset({"ponomarenko"})})
+    True
+    >>> different_people("vladimir", {"vladimir": frozenset({"putin"})}, {"vladimir": frozenset({"putin"})})
+    False
+    """
+    ratio = NameParams().story_ratio if ratio is None else ratio
+    after_a, after_b = given_a.get(name), given_b.get(name)
+    if not after_a or not after_b:
+        return False
+    return not any(names_match(x, y, ratio) for x in after_a for y in after_b)
 
 
 def extract_names(text: str) -> list[str]:

@@ -4,7 +4,8 @@ are in :mod:`storydiff.facts`).
 **Same story.** Two articles tell the same story when their sentences match (each sentence's best
 partner on the other side, averaged both ways: a *soft match* of the two texts), when they name the
 same people and places (the share of one article's names that the other also names, across
-spellings: Lukashenko / Lukaschenko) and when they share numbers. The three are blended into one
+spellings: Lukashenko / Lukaschenko; a first name followed by different surnames, Ilya Ponomarev
+and Ilya Ponomarenko, is two people and not shared) and when they share numbers. The three are blended into one
 score on the scale of SemEval-2022 Task 8's human ratings turned round (4 = very similar, 1 = very
 dissimilar; the score is bounded to that range); the weights were fitted on the SemEval *train*
 pairs (``bench/same_story.py --fit``).
@@ -25,7 +26,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from .corpus import Article
-from .names import TOKEN, NameParams, capitalised_names, fold, name_hits
+from .names import TOKEN, NameParams, capitalised_names, different_people, fold, given_names, name_hits
 from .segment import KINDS, segment
 
 __all__ = ["corpus_table", "count_words", "story_similarity", "group_stories", "StoryLink", "StoryParams", "Stories",
@@ -109,6 +110,7 @@ class _Profile:
     names: frozenset[str]  # folded names (storydiff.names.capitalised_names)
     tokens: frozenset[str]  # every folded capitalised word: where the other side's names are looked up
     numbers: frozenset[str]
+    given: dict  # folded first name -> folded names that follow it (storydiff.names.given_names)
 
     @property
     def doc_vec(self) -> np.ndarray:
@@ -130,11 +132,13 @@ def _profiles(articles: Sequence[Article], encoder=None, progress=None, min_word
     out, pos = [], 0
     for art, texts in zip(articles, per_article, strict=True):
         story = "\n".join(texts)
+        names = capitalised_names(story, art.language)
         out.append(_Profile(
             art, vecs[pos : pos + len(texts)], tuple(texts),
-            frozenset(fold(n) for n in capitalised_names(story, art.language)),
+            frozenset(fold(n) for n in names),
             frozenset(fold(m.group(0).strip("’'-")) for m in TOKEN.finditer(story)),
             frozenset(v for v, _ in extract_numbers(story, art.language) if not v.startswith("time:")),
+            given_names(story, names),
         ))
         pos += len(texts)
     return out
@@ -198,8 +202,11 @@ def _share(hits, names, weights) -> float:
 def _link(pa: _Profile, pb: _Profile, weights: dict[str, float], params: StoryParams, n_pairs: int = 3) -> StoryLink:
     sims = pa.vecs @ pb.vecs.T
     soft = float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2) if sims.size else 0.0
-    hits_ab = name_hits(pa.names, pb.tokens, params.name_ratio)
-    hits_ba = name_hits(pb.names, pa.tokens, params.name_ratio)
+    # a first name followed by different surnames on the two sides names two people
+    hits_ab = [n for n in name_hits(pa.names, pb.tokens, params.name_ratio)
+               if not different_people(n, pa.given, pb.given, params.name_ratio)]
+    hits_ba = [n for n in name_hits(pb.names, pa.tokens, params.name_ratio)
+               if not different_people(n, pb.given, pa.given, params.name_ratio)]
     share_ab = _share(hits_ab, pa.names, weights)
     share_ba = _share(hits_ba, pb.names, weights)
     names = sorted(set(hits_ab) | set(hits_ba), key=lambda n: (-weights.get(n, 1.0), n))
