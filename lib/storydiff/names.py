@@ -159,7 +159,7 @@ def given_names(text: str, names: Iterable[str]) -> dict[str, frozenset[str]]:
     known = {fold(n) for n in names}
     out: dict[str, set[str]] = {}
     toks = list(TOKEN.finditer(text))
-    for m1, m2 in zip(toks, toks[1:]):
+    for m1, m2 in zip(toks, toks[1:], strict=False):
         if text[m1.end():m2.start()].strip(" \t"):
             continue  # not next to each other
         first, last = fold(m1.group(0).strip("’'-")), fold(m2.group(0).strip("’'-"))

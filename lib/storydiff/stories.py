@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -190,8 +190,13 @@ def name_weights(profiles: Sequence[_Profile]) -> dict[str, float]:
     """Inverse document frequency of each name over a corpus: a name most articles mention
     (Putin, Ukraine in a corpus on the war) says little about whether two tell the same story."""
     df = Counter(t for p in profiles for t in p.tokens)
-    n = len(profiles)
-    return {name: float(np.log((n + 1) / (df[name] + 1)) + 1) for p in profiles for name in p.names}
+    return weights_from_counts(df, len(profiles), (name for p in profiles for name in p.names))
+
+
+def weights_from_counts(df: Counter, n: int, names: Iterable[str]) -> dict[str, float]:
+    """:func:`name_weights` from document frequencies ``df`` over ``n`` articles (summed over the
+    parts of a corpus, as the corpus pipeline does)."""
+    return {name: float(np.log((n + 1) / (df[name] + 1)) + 1) for name in names}
 
 
 def _share(hits, names, weights) -> float:
@@ -337,6 +342,38 @@ def _candidates_hnsw(doc_vecs: np.ndarray, k: int, languages: Sequence[str] | No
     return out
 
 
+def join_stories(articles: Sequence[Article], pairs: Sequence[tuple[int, int]], scores: Sequence[float],
+                 threshold: float, max_days: int | None) -> list[tuple[str, ...]]:
+    """Story groups from scored candidate ``pairs`` (indexes into ``articles``): links that reach
+    ``threshold`` join groups, strongest first; one that would make a group's known publication
+    dates span more than ``max_days`` days is refused. Largest group first, then by first article."""
+    parent = list(range(len(articles)))
+    dates = {i: ({a.published} if a.published else set()) for i, a in enumerate(articles)}
+
+    def root(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (i, j), score in sorted(zip(pairs, scores, strict=True), key=lambda x: -x[1]):
+        ri, rj = root(i), root(j)
+        if score < threshold or ri == rj:
+            continue
+        span = dates[ri] | dates[rj]
+        if max_days is not None and span and (max(span) - min(span)).days > max_days:
+            log.info("%s / %s: score %.2f, but %d days apart: kept apart", articles[i].id, articles[j].id,
+                     score, (max(span) - min(span)).days)
+            continue
+        parent[ri] = rj
+        dates[rj] = span
+    members: dict[int, list[str]] = {}
+    for i, art in enumerate(articles):
+        members.setdefault(root(i), []).append(art.id)
+    position = {a.id: k for k, a in enumerate(articles)}
+    return sorted((tuple(g) for g in members.values()), key=lambda g: (-len(g), position[g[0]]))
+
+
 def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float | None = None,
                   k: int = 10, max_days: int | None = StoryParams.max_days, progress: bool | None = None,
                   params: StoryParams | None = None, index: str = "exact") -> Stories:
@@ -382,31 +419,7 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
     weights = name_weights(profiles)
     links = [_link(profiles[i], profiles[j], weights, p)
              for i, j in tqdm(pairs, desc="scoring story candidates", unit="pair", disable=not show)]
-    parent = list(range(len(articles)))
-    dates = {i: ({a.published} if a.published else set()) for i, a in enumerate(articles)}
-
-    def root(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    # strongest links first; a link that would make a story span more than max_days is refused
-    for (i, j), lk in sorted(zip(pairs, links, strict=True), key=lambda x: -x[1].score):
-        ri, rj = root(i), root(j)
-        if lk.score < threshold or ri == rj:
-            continue
-        span = dates[ri] | dates[rj]
-        if max_days is not None and span and (max(span) - min(span)).days > max_days:
-            log.info("%s / %s: score %.2f, but %d days apart: kept apart", lk.a, lk.b, lk.score,
-                     (max(span) - min(span)).days)
-            continue
-        parent[ri] = rj
-        dates[rj] = span
-    members: dict[int, list[str]] = {}
-    for i, art_id in enumerate(ids):
-        members.setdefault(root(i), []).append(art_id)
-    groups = sorted((tuple(g) for g in members.values()), key=lambda g: (-len(g), ids.index(g[0])))
+    groups = join_stories(articles, pairs, [lk.score for lk in links], threshold, max_days)
     from .embed import get_encoder
 
     enc = get_encoder(encoder)
