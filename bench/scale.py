@@ -242,6 +242,8 @@ def main(argv=None) -> int:
                 print(f"{n:>9,} {w:>7} {label:>10} {secs:>8.1f} {peak / 2**20:>9.0f} {secs / n * 1000:>9.2f} "
                       f"{acc['pair_P']:>6.3f} {acc['pair_R']:>6.3f} {acc['ARI']:>6.3f} {acc['stories']:>8,} "
                       f"{acc['groups']:>7,} {facts:>8,}", flush=True)
+                stages = ", ".join(f"{k} {v:.0f}" for k, v in run.seconds.items() if v >= 0.5)
+                print(f"{'':>9} {'':>7} {'':>10} seconds by stage: {stages}", flush=True)
                 if label == "warm":
                     per_article[(n, w)] = secs / n
             print(f"{'':>9} {'':>7} embedding cache shared by {w} worker(s): {rows['cold']:,} vectors after the "

@@ -133,6 +133,10 @@ def test_cli_review_writes_the_page_and_takes_in_saved_decisions(corpus, capsys)
 def test_reviewing_bild_blick_against_the_key_gives_the_keys_counts(corpus):
     """The end-to-end case: fix every wrong and missed link (what notebook 05 lists) by decisions,
     rerun, and the headline counts are the key's."""
+    _review_against_the_key(corpus)
+
+
+def _review_against_the_key(corpus):
     import json
 
     from storydiff.evaluate import load_gold
@@ -156,6 +160,31 @@ def test_reviewing_bild_blick_against_the_key_gives_the_keys_counts(corpus):
     changed = {i for x in gold["links"] if x["status"] == "changed" for i in x["a"]} & story_a
     assert (s.get("a_same_sentences", 0), s.get("a_changed_sentences", 0)) == (len(same), len(changed))
     assert json.loads(default_path(a, b).read_text(encoding="utf-8"))["decisions"]
+    return reviewed
+
+
+@pytest.mark.slow
+def test_after_the_review_notebooks_02_and_03_show_the_corrected_counts(corpus):
+    """The reading room's done-when: review the pair (every wrong and missed link of notebook 05),
+    rerun notebooks 02 and 03 on that corpus, and see the corrected counts there."""
+    from pathlib import Path
+
+    from storydiff.notebooks import run_notebook
+
+    reviewed = _review_against_the_key(corpus)
+    s = reviewed.summary()
+    counts = (f"tells {s.get('a_same_sentences', 0)} the same way, {s.get('a_changed_sentences', 0)} with a "
+              f"change, and drops {s.get('a_dropped_sentences', 0)}")
+    before = compare(load(corpus, A_ID), load(corpus, B_ID), reviews=False).summary()
+    assert (before.get("a_same_sentences"), before.get("a_changed_sentences")) != (
+        s.get("a_same_sentences"), s.get("a_changed_sentences"))  # the review changed something
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    for name in ("02_one_story_two_languages.ipynb", "03_what_changed.ipynb"):
+        nb = run_notebook(notebooks / name, parameters={"CORPUS": str(corpus)})
+        shown = "".join(o.get("data", {}).get("text/markdown", "") + o.get("text", "")
+                        for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+        assert counts in shown.replace("**", ""), name
+        assert "review" in shown.lower(), name  # the notebook says the counts include a person's review
 
 
 def corpus_dir_gold():

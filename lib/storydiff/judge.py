@@ -107,6 +107,30 @@ class WordMatcher:
             vecs = embed(todo, self.encoder, progress=False)
             self._vecs.update(zip(todo, vecs, strict=True))
 
+    def relation(self, xs: list[str], ys: list[str]) -> np.ndarray:
+        """Boolean matrix: ``xs[i]`` and ``ys[j]`` are counterparts (word vectors at least
+        :data:`WORD_COS` similar, the same word in any case, or two spellings of one name).
+        ``relation(xs, ys).any(axis=1)`` is :meth:`matched`; one matrix per article pair serves
+        all its candidates."""
+        rel = np.zeros((len(xs), len(ys)), bool)
+        if not xs or not ys:
+            return rel
+        self.prepare(xs + ys)
+        vx = np.stack([self._vecs[w] for w in xs])
+        vy = np.stack([self._vecs[w] for w in ys])
+        rel |= (vx @ vy.T) >= WORD_COS
+        where_y: dict[str, list[int]] = {}
+        for j, y in enumerate(ys):
+            where_y.setdefault(y.lower(), []).append(j)
+        caps_y = [j for j, y in enumerate(ys) if y[:1].isupper()]
+        for i, x in enumerate(xs):
+            rel[i, where_y.get(x.lower(), [])] = True
+            if x[:1].isupper():
+                for j in caps_y:
+                    if not rel[i, j] and names_match(x, ys[j]):
+                        rel[i, j] = True
+        return rel
+
     def matched(self, xs: list[str], ys: list[str]) -> np.ndarray:
         """Boolean per word of ``xs``: has a counterpart among ``ys``."""
         if not xs:
@@ -211,13 +235,20 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
             out += unit_names[(side, u)]
         return list(dict.fromkeys(out))
 
+    # which content words are counterparts: one matrix for the pair, read per candidate
+    all_a = list(dict.fromkeys(w for ws in cw_a.values() for w in ws))
+    all_b = list(dict.fromkeys(w for ws in cw_b.values() for w in ws))
+    rel = words.relation(all_a, all_b)
+    pos_a, pos_b = {w: k for k, w in enumerate(all_a)}, {w: k for k, w in enumerate(all_b)}
+    idx_a = {i: np.array([pos_a[w] for w in ws], dtype=np.int64) for i, ws in cw_a.items()}
+    idx_b = {j: np.array([pos_b[w] for w in ws], dtype=np.int64) for j, ws in cw_b.items()}
+
     for (i, j), (o_z, o_rank) in zip(keep, other, strict=True):
         sa, ka = a_spans[i]
         sb, kb = b_spans[j]
         ta, tb = texts_a[i], texts_b[j]
-        wa, wb = cw_a[i], cw_b[j]
-        ma = words.matched(wa, wb)
-        mb = words.matched(wb, wa)
+        sub = rel[np.ix_(idx_a[i], idx_b[j])]
+        ma, mb = sub.any(axis=1), sub.any(axis=0)
         sh_a = float(ma.mean()) if len(ma) else 0.0
         sh_b = float(mb.mean()) if len(mb) else 0.0
         na, nb = list(_numbers(ta, a_lang)), list(_numbers(tb, b_lang))

@@ -80,6 +80,7 @@ _EXO = {w: i for i, group in enumerate(_EXONYMS) for w in group}
 TOKEN = re.compile(r"[A-ZÄÖÜ][\w’'-]*[\w]|[A-ZÄÖÜ]")
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lower-case ASCII transliteration that makes German/English spellings of names meet.
 
@@ -93,6 +94,7 @@ def fold(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=200_000)
 def _exonym(word: str) -> int | None:
     return _EXO.get(word.lower().replace("ü", "u").replace("ö", "o").replace("ß", "ss"))
 

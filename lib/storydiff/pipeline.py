@@ -523,8 +523,9 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
                 if not path.is_file():
                     jobs.append(runner.submit(_units_task, runner.scatter(c), str(path)))
             runner.gather(jobs, "writing units", show)
+            current = set(keys)
             for old in units_dir.glob("part-*.parquet") if units_dir.is_dir() else ():
-                if old.stem.removeprefix("part-") not in set(keys):
+                if old.stem.removeprefix("part-") not in current:
                     old.unlink()  # a part of an earlier corpus
             lap("units")
         # 6. facts and links inside the groups
