@@ -71,6 +71,11 @@ def _normalise(vecs: np.ndarray) -> np.ndarray:
 
 
 def _threads() -> int:
+    """Threads per encoder: up to 4, or ``OMP_NUM_THREADS`` when set (a Dask worker has 1: with
+    two workers on two cores, more threads per worker only fight over the cores)."""
+    env = os.environ.get("OMP_NUM_THREADS", "")
+    if env.isdigit() and int(env) > 0:
+        return min(4, int(env))
     return max(1, min(4, os.cpu_count() or 1))
 
 
@@ -294,6 +299,10 @@ class EmbeddingCache:
                             conn.execute("PRAGMA journal_mode=WAL")
                         except sqlite3.OperationalError:  # read-only file, or another process holds it
                             pass
+                    try:  # a cache: losing the last writes on power loss is fine, an fsync per write is slow
+                        conn.execute("PRAGMA synchronous=NORMAL")
+                    except sqlite3.OperationalError:
+                        pass
                     break
                 except sqlite3.DatabaseError as exc:
                     if _is_busy(exc) and attempt < 199:
