@@ -166,14 +166,14 @@ class PeakMemory:
         self._thread.join()
 
 
-def timed_run(folder: Path, store: Path, workers: int, *, resume: bool, links: str = "fast"):
+def timed_run(folder: Path, store: Path, workers: int, *, resume: bool, links: str = "fast", facts: bool = True):
     from storydiff.facts import FactParams
     from storydiff.pipeline import run_corpus
 
     with PeakMemory() as mem:
         t0 = time.perf_counter()
         run = run_corpus(folder, store=store, scheduler="local", workers=workers, resume=resume, progress=False,
-                         fact_params=FactParams(links=links))
+                         fact_params=FactParams(links=links), facts=facts)
         secs = time.perf_counter() - t0
     return run, secs, mem.peak
 
@@ -209,6 +209,8 @@ def main(argv=None) -> int:
                     help="runs with 1 worker only up to this many articles (they take twice as long)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "scale"))
     ap.add_argument("--links", choices=("fast", "full"), default="fast", help="the link judge inside stories")
+    ap.add_argument("--no-facts", action="store_true",
+                    help="stories only: no facts and links inside stories (the quadratic stage)")
     ap.add_argument("--warm-up-to", type=int, default=10000,
                     help="warm and continued runs only up to this many articles (cold runs at every size)")
     args = ap.parse_args(argv)
@@ -239,7 +241,7 @@ def main(argv=None) -> int:
             for label, resume in (("cold", False), ("warm", False), ("continued", True)):
                 if label != "cold" and n > args.warm_up_to:
                     continue
-                run, secs, peak = timed_run(folder, store, w, resume=resume, links=args.links)
+                run, secs, peak = timed_run(folder, store, w, resume=resume, links=args.links, facts=not args.no_facts)
                 rows[label] = cache_rows(cache)
                 ids = [a.id for a in run.articles]
                 acc = accuracy(run.stories.groups, ids, [truth_of[i] for i in ids])

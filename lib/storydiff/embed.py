@@ -274,6 +274,11 @@ class EmbeddingCache:
         self._memory: dict[str, np.ndarray] = {}
         self._disk = True  # False once the file cannot be used: memory only
         self._read_only = False  # reads work, writes do not
+        #: Hold new vectors and write them in one transaction per this many (0: write at once).
+        #: The corpus pipeline's workers use it: many processes writing small batches wait on
+        #: each other's locks. Held vectors are read like written ones; :meth:`flush` writes them.
+        self.hold = 0
+        self._held: dict[str, np.ndarray] = {}
 
     def _connect(self) -> sqlite3.Connection | None:
         if not self._disk:
@@ -348,6 +353,7 @@ class EmbeddingCache:
     def get_many(self, keys: list[str], dim: int | None = None) -> dict[str, np.ndarray]:
         """The cached vectors of ``keys`` (of size ``dim`` when given; others count as damaged)."""
         out = {k: self._memory[k] for k in keys if k in self._memory}
+        out.update((k, self._held[k]) for k in keys if k in self._held)
         conn = self._connect()
         rest = [k for k in keys if k not in out]
         damaged = 0
@@ -374,6 +380,20 @@ class EmbeddingCache:
         return out
 
     def put_many(self, items: dict[str, np.ndarray]) -> None:
+        if self.hold:
+            self._held.update(items)
+            if len(self._held) >= self.hold:
+                self.flush()
+            return
+        self._write(items)
+
+    def flush(self) -> None:
+        """Write the vectors held back (see :attr:`hold`)."""
+        held, self._held = self._held, {}
+        if held:
+            self._write(held)
+
+    def _write(self, items: dict[str, np.ndarray]) -> None:
         conn = None if self._read_only else self._connect()
         if conn is None:
             self._memory.update(items)
@@ -399,7 +419,7 @@ class EmbeddingCache:
     def __len__(self) -> int:
         conn = self._connect()
         on_disk = conn.execute("SELECT count(*) FROM vecs").fetchone()[0] if conn is not None else 0
-        return on_disk + len(self._memory)
+        return on_disk + len(self._memory) + len(self._held)
 
 
 def _has_table(conn) -> bool:

@@ -2,7 +2,8 @@
 
 :func:`run_corpus` does what ``group_stories`` and ``corpus_facts`` do in one process, cut into
 tasks that `dask.distributed <https://distributed.dask.org>`_ spreads over the cores of this
-machine (a local cluster, the default) or over a real cluster (``scheduler="tcp://host:8786"``):
+machine (a local cluster; by default from 1,000 articles on, below that the tasks run in this
+process) or over a real cluster (``scheduler="tcp://host:8786"``):
 
 1. **load**: the article files, in chunks (one task per chunk);
 2. **profile**: each chunk is segmented and embedded (sentence vectors, names, numbers); the
@@ -16,7 +17,8 @@ machine (a local cluster, the default) or over a real cluster (``scheduler="tcp:
 
 The functions each task runs are the ones the in-process path runs, so the results are the same
 (``tests/test_pipeline.py`` checks it). ``scheduler="inprocess"`` runs the same tasks one after the
-other without Dask.
+other without Dask. ``FactParams(links="fast")`` (``storydiff corpus --fast-links``) compares inside
+stories with the link judge fitted without the e5 second opinion, for large corpora.
 
 **Store.** With ``store=FOLDER`` the results are written as Parquet tables a scholar can query
 (pandas, pyarrow, DuckDB): ``articles``, ``units`` (one folder of parts: every unit with its
@@ -71,10 +73,31 @@ AUTO_CLUSTER_FROM = 1000
 
 
 # --- what each task runs -------------------------------------------------------------------------
+def _held_writes(fn):
+    """Run a task with the embedding cache writing in large transactions, all written when the task
+    ends (workers writing small batches to one file wait on each other's locks)."""
+    import functools
+
+    @functools.wraps(fn)
+    def task(*args):
+        from .embed import default_cache
+
+        cache = default_cache()
+        cache.hold = 2000
+        try:
+            return fn(*args)
+        finally:
+            cache.flush()
+            cache.hold = 0
+
+    return task
+
+
 def _load_task(paths: list[str]) -> tuple[list[Article], list[str]]:
     return load_files(paths)
 
 
+@_held_writes
 def _profile_task(articles: list[Article], encoder: str, min_words: int, path: str | None) -> list[_Profile]:
     """Profiles of a chunk: read by the worker from the finished piece at ``path`` when there is
     one, else computed and saved there."""
@@ -112,6 +135,7 @@ def _units_task(articles: list[Article], path: str | None) -> int:
     return len(rows)
 
 
+@_held_writes
 def _facts_task(groups: list[list[Article]], encoder: str, params: FactParams) -> list[tuple[Facts, list]]:
     out = []
     for arts in groups:
@@ -170,7 +194,7 @@ class _Dask:
             logging.getLogger("distributed").setLevel(logging.WARNING)  # no chatter from our own cluster
             n = workers or min(2, os.cpu_count() or 1)
             self._own = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                     dashboard_address=":0", silence_logs=logging.ERROR)
+                                     dashboard_address=":0", silence_logs=logging.CRITICAL)
             self.client = Client(self._own)
         elif isinstance(scheduler, str):
             self.client = Client(scheduler, timeout="30s")
