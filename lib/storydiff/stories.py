@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -261,11 +262,13 @@ class Stories:
     links: tuple[StoryLink, ...]
     settings: dict = field(default_factory=dict)
 
+    @cached_property
+    def _group_index(self) -> dict[str, int]:
+        return {i: g for g, ids in enumerate(self.groups) for i in ids}
+
     def group_of(self, article_id: str) -> int:
-        for g, ids in enumerate(self.groups):
-            if article_id in ids:
-                return g
-        raise KeyError(article_id)
+        """The index of the article's group in :attr:`groups` (KeyError for an unknown id)."""
+        return self._group_index[article_id]
 
     def to_frame(self):
         """One row per article: its story group (numbered from 1) and the group's size."""
