@@ -76,9 +76,10 @@ def test_reports_load_nothing_from_the_network():
 
     page = ('<head><script src="https://cdnjs.cloudflare.com/require.min.js"></script>'
             '<script type="module">await import("https://cdn.example.org/m.mjs")</script>'
-            "<script>var local = 1;</script></head>")
+            "<script>var widgetRendererSrc = 'https://unpkg.com/@jupyter-widgets/html-manager@*/dist/embed-amd.js';"
+            "</script><script>var local = 1;</script></head>")
     out = offline_html(page)
-    assert "cdnjs" not in out and "cdn.example.org" not in out and "var local = 1" in out
+    assert "cdnjs" not in out and "cdn.example.org" not in out and "unpkg" not in out and "var local = 1" in out
 
 
 def test_markdown_escape_is_the_one_door():

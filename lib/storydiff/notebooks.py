@@ -60,13 +60,15 @@ def run_notebook(path: str | Path, *, html_dir: str | Path | None = None, timeou
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.I | re.S)
 _REMOTE_SRC = re.compile(r"\bsrc\s*=\s*[\"']?(?:https?:)?//", re.I)
-# what loads code from the network inside a script: import("https://..."), x.src = "https://..."
-_REMOTE_LOAD = re.compile(r"(?:\bimport\s*\(|\.src\s*=|\bfetch\s*\(|Url\s*=)\s*[\"'`](?:https?:)?//", re.I)
+# what loads code from the network inside a script: import("https://..."), x.src = "https://...",
+# widgetRendererSrc = "https://..." (nbconvert's loader of the Jupyter widget manager)
+_REMOTE_LOAD = re.compile(r"(?:\bimport\s*\(|src\s*=|\bfetch\s*\(|Url\s*=)\s*[\"'`](?:https?:)?//", re.I)
 
 
 def offline_html(body: str) -> str:
     """A rendered notebook that loads nothing from the network when opened: scripts that fetch
-    from a CDN (nbconvert adds require.js, MathJax and a Mermaid loader) are removed. The reports
+    from a CDN (nbconvert adds require.js, MathJax, a Mermaid loader and, when a cell showed a
+    progress bar, the Jupyter widget manager) are removed. The reports
     need none of them: figures are inline PNG images and tables plain HTML."""
     return _SCRIPT.sub(lambda m: "" if _REMOTE_SRC.search(m.group(1)) or _REMOTE_LOAD.search(m.group(2))
                        else m.group(0), body)
