@@ -233,6 +233,13 @@ def _link(pa: _Profile, pb: _Profile, weights: dict[str, float], params: StoryPa
                      tuple(n.capitalize() for n in names), tuple(sorted(num)), tuple(pairs), params.threshold)
 
 
+def _trimmed(lk: StoryLink) -> StoryLink:
+    """A corpus's candidate link below the threshold keeps its score and reasons but not its
+    closest sentence pairs: a corpus of 50,000 articles has about a million candidate links, and
+    their sentence texts were most of a run's memory. :func:`story_similarity` keeps them."""
+    return lk if lk.same_story or not lk.best_pairs else replace(lk, best_pairs=())
+
+
 def story_similarity(a: Article, b: Article, *, encoder=None, params: StoryParams | None = None,
                      corpus: Sequence[Article] | None = None) -> StoryLink:
     """How much two articles (any languages) tell the same story, with the reasons.
@@ -255,8 +262,8 @@ def story_similarity(a: Article, b: Article, *, encoder=None, params: StoryParam
 @dataclass(frozen=True)
 class Stories:
     """Story groups of a corpus: ``groups`` (lists of article ids, largest first; an article that
-    shares its story with no other is a group of one), ``links`` (every candidate pair scored),
-    and the settings used."""
+    shares its story with no other is a group of one), ``links`` (every candidate pair scored; the
+    closest sentence pairs only for links at or above the threshold), and the settings used."""
 
     groups: tuple[tuple[str, ...], ...]
     links: tuple[StoryLink, ...]
@@ -420,7 +427,7 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
     pairs = sorted(find(doc_vecs, k, languages=[a.language for a in articles]))
     show = progress if progress is not None else len(pairs) > 2000
     weights = name_weights(profiles)
-    links = [_link(profiles[i], profiles[j], weights, p)
+    links = [_trimmed(_link(profiles[i], profiles[j], weights, p))
              for i, j in tqdm(pairs, desc="scoring story candidates", unit="pair", disable=not show)]
     groups = join_stories(articles, pairs, [lk.score for lk in links], threshold, max_days)
     from .embed import get_encoder
