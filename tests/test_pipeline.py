@@ -87,6 +87,9 @@ def test_store_tables_answer_questions(tmp_path):
     assert story_links["score"].max() >= run.stories.settings["threshold"]
     info = (store / "run.json").read_text()
     assert '"articles": 5' in info and "seconds" in info
+    # a later run without facts leaves no facts table of another run behind
+    run_corpus(ROOT / "corpus", scheduler="inprocess", store=store, facts=False)
+    assert not (store / "facts.parquet").exists() and '"facts": null' in (store / "run.json").read_text()
 
 
 def test_a_stopped_run_continues_without_recomputing(tmp_path, monkeypatch):

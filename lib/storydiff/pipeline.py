@@ -626,6 +626,8 @@ def _write_store(run: CorpusRun) -> None:
     _write_parquet(sl, store / "story_links.parquet")
     if run.facts is not None:
         _write_parquet(facts_frame(run.facts), store / "facts.parquet")
+    elif (store / "facts.parquet").exists():  # an earlier run's facts would not match these stories
+        (store / "facts.parquet").unlink()
     links = run.links.copy()
     _write_parquet(links, store / "links.parquet")
     info = {"articles": len(run.articles), "stories": len(run.stories.groups),
