@@ -156,3 +156,5 @@ def test_cli_corpus_on_a_local_cluster_prints_what_in_process_prints(tmp_path):
     assert (tmp_path / "store" / "facts.parquet").is_file()
     bad = cli("--workers", "0")
     assert bad.returncode != 0 and "--workers must be at least 1" in bad.stderr
+    bad = cli("--scheduler", "fast")  # one line naming the choices, no traceback
+    assert bad.returncode == 2 and "scheduler must be" in bad.stderr and "Traceback" not in bad.stderr

@@ -57,12 +57,15 @@ def _cmd_corpus(args) -> int:
         check_target(args.csv)
     if args.workers is not None and args.workers < 1:
         raise CorpusError("--workers must be at least 1")
-    run = run_corpus(args.corpus, store=args.store, scheduler=args.scheduler, workers=args.workers,
-                     encoder=args.encoder, threshold=args.threshold, k=args.k,
-                     max_days=None if args.max_days < 0 else args.max_days,
-                     facts=bool(args.csv or args.store), resume=not args.fresh,
-                     fact_params=FactParams(links="fast" if args.fast_links else "full"),
-                     progress=True if args.scheduler != "auto" or args.store else None)
+    try:
+        run = run_corpus(args.corpus, store=args.store, scheduler=args.scheduler, workers=args.workers,
+                         encoder=args.encoder, threshold=args.threshold, k=args.k,
+                         max_days=None if args.max_days < 0 else args.max_days,
+                         facts=bool(args.csv or args.store), resume=not args.fresh,
+                         fact_params=FactParams(links="fast" if args.fast_links else "full"),
+                         progress=True if args.scheduler != "auto" or args.store else None)
+    except ValueError as exc:  # a bad --scheduler or --store, named by the library
+        raise CorpusError(str(exc)) from None
     for msg in run.problems:
         _print(f"storydiff: skipped {msg}", file=sys.stderr)
     articles, stories = run.articles, run.stories

@@ -109,9 +109,9 @@ class WordMatcher:
 
     def relation(self, xs: list[str], ys: list[str]) -> np.ndarray:
         """Boolean matrix: ``xs[i]`` and ``ys[j]`` are counterparts (word vectors at least
-        :data:`WORD_COS` similar, the same word in any case, or two spellings of one name).
-        ``relation(xs, ys).any(axis=1)`` is :meth:`matched`; one matrix per article pair serves
-        all its candidates."""
+        :data:`WORD_COS` similar, the same word in any case, or two spellings of one name);
+        ``relation(xs, ys).any(axis=1)``: which words of ``xs`` have a counterpart. One matrix per
+        article pair serves all its candidates."""
         rel = np.zeros((len(xs), len(ys)), bool)
         if not xs or not ys:
             return rel
@@ -130,23 +130,6 @@ class WordMatcher:
                     if not rel[i, j] and names_match(x, ys[j]):
                         rel[i, j] = True
         return rel
-
-    def matched(self, xs: list[str], ys: list[str]) -> np.ndarray:
-        """Boolean per word of ``xs``: has a counterpart among ``ys``."""
-        if not xs:
-            return np.zeros(0, bool)
-        if not ys:
-            return np.zeros(len(xs), bool)
-        self.prepare(xs + ys)
-        vx = np.stack([self._vecs[w] for w in xs])
-        vy = np.stack([self._vecs[w] for w in ys])
-        hit = (vx @ vy.T).max(axis=1) >= WORD_COS
-        low_y = [y.lower() for y in ys]
-        for i, x in enumerate(xs):
-            if not hit[i]:
-                hit[i] = x.lower() in low_y or (x[:1].isupper() and any(
-                    names_match(x, y) for y in ys if y[:1].isupper()))
-        return hit
 
 
 # --- candidates and features ------------------------------------------------------------------------

@@ -102,12 +102,9 @@ def _load_task(paths: list[str]) -> tuple[list[Article], list[str]]:
 def _profile_task(articles: list[Article], encoder: str, min_words: int, path: str | None) -> list[_Profile]:
     """Profiles of a chunk: read by the worker from the finished piece at ``path`` when there is
     one, else computed and saved there."""
-    if path and Path(path).is_file():
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                return _profiles_from(articles, _unpack("profiles", z))
-        except (OSError, ValueError, KeyError) as exc:  # a damaged piece is computed again
-            log.warning("%s: cannot be read (%s); computed again", path, exc)
+    stored = _read_piece(Path(path), "profiles") if path else None
+    if stored is not None:
+        return _profiles_from(articles, stored)
     profiles = _profiles(articles, encoder, progress=False, min_words=min_words)
     if path:
         _save(Path(path), "profiles", profiles)
@@ -290,15 +287,9 @@ class _Work:
 
     def get(self, kind: str, key: str):
         path = self.path(kind, key)
-        if path is None or not path.is_file():
-            return None
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                value = _unpack(kind, z)
-        except (OSError, ValueError, KeyError) as exc:  # a damaged piece is computed again
-            log.warning("%s: cannot be read (%s); computed again", path, exc)
-            return None
-        self.loaded[kind] += 1
+        value = _read_piece(path, kind) if path else None
+        if value is not None:
+            self.loaded[kind] += 1
         return value
 
     def put(self, kind: str, key: str, value) -> None:
@@ -306,6 +297,18 @@ class _Work:
         path = self.path(kind, key)
         if path is not None:
             _save(path, kind, value)
+
+
+def _read_piece(path: Path, kind: str):
+    """A finished piece, or None when there is none or it cannot be read (then it is computed again)."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return _unpack(kind, z)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("%s: cannot be read (%s); computed again", path, exc)
+        return None
 
 
 def _save(path: Path, kind: str, value) -> None:
