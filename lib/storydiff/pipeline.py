@@ -191,7 +191,10 @@ class _Dask:
         if scheduler is None or scheduler == "local":
             logging.getLogger("distributed").setLevel(logging.WARNING)  # no chatter from our own cluster
             n = workers or min(2, os.cpu_count() or 1)
-            self._own = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+            # one thread per worker for the encoders, whatever this process's environment says (a
+            # library loaded here may have set OMP_NUM_THREADS, and Dask passes it on)
+            one = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+            self._own = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, env=one,
                                      dashboard_address=":0", silence_logs=logging.CRITICAL)
             self.client = Client(self._own)
         elif isinstance(scheduler, str):
