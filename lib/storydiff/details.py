@@ -249,6 +249,14 @@ def _numbers_of(text: str, language: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def with_outlets(text: str, a, b) -> str:
+    """A link's details in words (:meth:`Detail.in_words`) with the outlets' names of articles ``a``
+    and ``b`` instead of "A" and "B"."""
+    na, nb = a.outlet or a.id, b.outlet or b.id
+    return re.sub(r"\b([AB]) (says|gives no such|quotes)", lambda m: f"{na if m.group(1) == 'A' else nb} {m.group(2)}",
+                  text)
+
+
 _QUOTE = re.compile(r"[„“”\"«»‹›]([^„“”\"«»‹›]{3,})[„“”\"«»‹›]")
 _QUOTE_CHARS = set('„“”"«»‹›')
 _WORDS_RX = re.compile(r"\w[\w’'-]*\w|\w")

@@ -13,13 +13,13 @@ keeps the cost down (every pair of articles of a group is compared). The CLI (``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from .corpus import Article
+from .details import with_outlets
 from .segment import segment
 
 __all__ = ["Fact", "FactParams", "Facts", "corpus_facts", "facts_in_group", "facts_table", "find_facts",
@@ -257,7 +257,7 @@ def facts_in_group(articles: Sequence[Article], *, encoder=None, params: FactPar
             proposals.append((float(sims[r, c]), u, v))
             if lk.status == "changed":
                 what = "; ".join(d.in_words() for d in lk.details)
-                changed[(u, v)] = changed[(v, u)] = _with_outlets(what, arts[i], arts[j])
+                changed[(u, v)] = changed[(v, u)] = with_outlets(what, arts[i], arts[j])
         # sentences each other's best match across the two articles, which the aligner left
         # unlinked (its thresholds are relative to this pair of articles; here the floor decides)
         ok_a = [x.id for x in units[i] if x.comparable]
@@ -302,13 +302,6 @@ def facts_in_group(articles: Sequence[Article], *, encoder=None, params: FactPar
     settings = {"encoder": enc.name, "encoder_version": enc.version, **asdict(p),
                 "similarity_floor": round(floor, 4)}
     return Facts(tuple(arts), tuple(facts), settings)
-
-
-def _with_outlets(text: str, a: Article, b: Article) -> str:
-    """A link's details in words with the outlets' names instead of "A" and "B"."""
-    na, nb = a.outlet or a.id, b.outlet or b.id
-    return re.sub(r"\b([AB]) (says|gives no such|quotes)", lambda m: f"{na if m.group(1) == 'A' else nb} {m.group(2)}",
-                  text)
 
 
 def _facts_by_story(arts, enc, p: FactParams, progress, stories) -> Facts:

@@ -248,7 +248,11 @@ _PROPER = {"de": ("morphmodel_ger.pgz", {"NE"}), "en": ("morphmodel_en.pgz", {"N
 def _tagger(language: str):
     from HanTa import HanoverTagger
 
-    return HanoverTagger.HanoverTagger(_PROPER[language][0])
+    tagger = HanoverTagger.HanoverTagger(_PROPER[language][0])
+    # HanTa analyses a word its model does not list again in every sentence; the analysis depends on
+    # the word alone, so it is kept (a corpus repeats its words)
+    tagger.analyze_forward = lru_cache(maxsize=200_000)(tagger.analyze_forward)
+    return tagger
 
 
 @lru_cache(maxsize=50_000)
@@ -256,7 +260,8 @@ def _tags(text: str, language: str) -> tuple[tuple[str, str], ...]:
     tokens = _TAG_TOKEN.findall(text)
     if not tokens:
         return ()
-    return tuple((tok, tag) for tok, _lemma, tag in _tagger(language).tag_sent(tokens))
+    # taglevel 0: the tags alone (the lemmas, which cost as much again, are not needed)
+    return tuple(zip(tokens, _tagger(language).tag_sent(tokens, taglevel=0), strict=True))
 
 
 def tagged_names(text: str, language: str) -> tuple[str, ...] | None:
