@@ -139,3 +139,47 @@ def test_timeline_with_story_groups(articles):
     ax = plots.plot_corpus_timeline(corpus_table(list(articles.values())), groups=stories)
     assert len(ax.lines) == 2  # the group line and the "date unknown" separator
     assert ax.get_legend().get_texts()[0].get_text() == "story 1 (2 articles)"
+
+
+def _drawn_words(ax):
+    """(text, its box on the canvas in pixels, highlighted) of each word piece the figure draws."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return [(t.get_text(), t.get_window_extent(renderer), t.get_bbox_patch() is not None) for t in ax.texts]
+
+
+def test_marked_links_show_whole_sentences_with_the_differing_words_marked(comp):
+    ax = plots.plot_marked_links(comp)
+    words = _drawn_words(ax)
+    drawn = " ".join(w for w, _, _ in words)
+    changed = [lk for lk in comp.links if lk.status == "changed"]
+    assert len(changed) == 1
+    lk = changed[0]
+    # both sentences of the changed link whole, word by word
+    for ids, units in ((lk.a, comp.a_units), (lk.b, comp.b_units)):
+        for word in units[ids[0]].text.split():
+            assert word in drawn
+    # the numbers that differ (2000 / 3000) are highlighted, on both sides; nothing else is
+    detail = {m.kind for m in lk.marks if m.kind != "unmatched"}
+    assert detail == {"number"}
+    assert sorted(w for w, _, hi in words if hi) == ["2000", "3000"]
+    # what differs is said in words above the link, with the outlets' names
+    assert any("Zeitung says 2000" in w and "Paper says 3000" in w for w, _, _ in words)
+    # words on one line never overlap as drawn
+    lines: dict = {}
+    for _, box, _ in words:
+        lines.setdefault(round(box.y0), []).append(box)
+    for boxes in lines.values():
+        boxes.sort(key=lambda b: b.x0)
+        assert all(left.x1 <= right.x0 + 0.5 for left, right in zip(boxes, boxes[1:], strict=False))
+    alt = plots.alt_text(ax)
+    assert alt.startswith("1 changed link between Zeitung (de) and Paper (en)")
+    assert "2 words that carry a differing detail" in alt and "Zeitung says 2000, Paper says 3000" in alt
+
+
+def test_marked_links_without_changes_say_so():
+    a = Article(id="a", language="en", outlet="X", text="The mayor opened the new bridge on Monday.")
+    b = Article(id="b", language="en", outlet="Y", text="The football club won the cup on Sunday evening.")
+    ax = plots.plot_marked_links(compare(a, b))
+    assert any("No changed links" in w for w, _, _ in _drawn_words(ax))

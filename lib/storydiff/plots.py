@@ -606,3 +606,172 @@ def plot_fact_matrix(facts, *, max_facts: int = 30, width: int = 60, ax=None):
     ax.set_title(f"Facts told by two or more articles ({len(shared)} of {len(facts.shared())} shown)",
                  fontsize=10, pad=12)
     return ax
+
+
+#: Colours of marked words in :func:`plot_marked_links`, as in the side-by-side view.
+MARK_FILL = "#ffd58a"
+MARK_LINE = "#a66f00"
+
+
+def _runs(text: str, spans) -> list[tuple[str, str | None]]:
+    """``text`` cut at the edges of the ``(start, end, kind)`` spans: ``(piece, kind or None)``."""
+    kind_at = [None] * len(text)
+    for s, e, kind in spans:
+        for i in range(max(0, s), min(len(text), e)):
+            kind_at[i] = kind if kind_at[i] in (None, "unmatched") else kind_at[i]
+    runs: list[tuple[str, str | None]] = []
+    for ch, kind in zip(text, kind_at, strict=True):
+        if runs and runs[-1][1] == kind:
+            runs[-1] = (runs[-1][0] + ch, kind)
+        else:
+            runs.append((ch, kind))
+    return runs
+
+
+def _wrap_runs(runs, width_pt: float, size: float, dpi: float = 100) -> list[list[tuple]]:
+    """Lines of ``(piece, kind, x, width)`` in points, words kept whole, wrapped at ``width_pt``.
+    Widths are measured as Agg draws the text at ``dpi`` (hinted glyphs are wider than their
+    outlines), with a little room to spare so that words never touch at another resolution."""
+    from functools import cache
+
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer, prop = RendererAgg(10, 10, dpi), FontProperties(size=size)
+
+    @cache
+    def w(s: str) -> float:
+        return renderer.get_text_width_height_descent(s, prop, ismath=False)[0] * 72 / dpi * 1.04
+
+    space = max(w("a a") - w("aa"), 0.3 * size)
+    words: list[list[tuple[str, str | None]]] = [[]]
+    for piece, kind in runs:  # words: runs split at spaces, a word may hold several runs
+        for k, part in enumerate(piece.split(" ")):
+            if k:
+                words.append([])
+            if part:
+                words[-1].append((part, kind))
+    lines: list[list[tuple[str, str | None, float, float]]] = [[]]
+    x = 0.0
+    for word in (wd for wd in words if wd):
+        widths = [w(p) for p, _ in word]
+        if lines[-1] and x + sum(widths) > width_pt:
+            lines.append([])
+            x = 0.0
+        for (piece, kind), pw in zip(word, widths, strict=True):
+            lines[-1].append((piece, kind, x, pw))
+            x += pw
+        x += space
+    return lines
+
+
+def _alt_marked(comp, *, statuses=("changed",), max_links=8, **_):
+    from .details import with_outlets
+
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'' if k == 1 else 's'}"
+
+    shown = [lk for lk in comp.links if lk.status in statuses][:max_links]
+    detail = sum(1 for lk in shown for m in lk.marks if m.kind != "unmatched")
+    loose = sum(1 for lk in shown for m in lk.marks if m.kind == "unmatched")
+    first = (f" The first: {with_outlets(shown[0].details[0].in_words(), comp.a, comp.b)}."
+             if shown and shown[0].details else "")
+    return (f"{n(len(shown), ' or '.join(statuses) + ' link')} between {_who(comp.a)} and {_who(comp.b)}, each "
+            f"shown whole, A's sentences on the left and B's on the right: {n(detail, 'word')} that carry a differing "
+            f"detail (number, name, date, time, quotation) marked in orange, {n(loose, 'content word')} with no "
+            f"counterpart on the other side underlined with dots.{first}")
+
+
+@_plain_text
+def plot_marked_links(comp, *, statuses=("changed",), max_links: int = 8, size: float = 10.0, ax=None):
+    """The links of a comparison with their sentences shown whole, A left and B right, and the
+    words that differ marked in place as in the side-by-side view: **orange** (filled, with a line
+    under it) a word that carries a differing detail (number, name, date, time, quotation),
+    **dotted underline** a content word with no counterpart on the other side. Above each link:
+    its number, status and what differs in words.
+
+    Parameters
+    ----------
+    comp : a :class:`storydiff.compare.Comparison`.
+    statuses : which links (default the changed ones; ``("same", "changed")`` for all).
+    max_links : at most this many, in A's order.
+    size : font size in points.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from .details import with_outlets
+
+    shown = [lk for lk in comp.links if lk.status in statuses][:max_links]
+    fig_w = 12.0
+    col_pt = (fig_w / 2 - 0.35) * 72  # each column's width in points
+    line_pt = size * 1.55
+    blocks, height_pt = [], 4.3 * line_pt  # title, legend and a note
+    for lk in shown:
+        sides = []
+        for side, ids, units in (("a", lk.a, comp.a_units), ("b", lk.b, comp.b_units)):
+            text, spans, pos = "", [], 0
+            for uid in ids:
+                t = units[uid].text
+                spans += [(pos + m.start, pos + m.end, m.kind) for m in lk.marks if m.side == side and m.unit == uid]
+                text += ("" if not text else " ") + t
+                pos = len(text) + 1
+            sides.append(_wrap_runs(_runs(text, spans), col_pt, size))
+        what = "; ".join(with_outlets(d.in_words(), comp.a, comp.b) for d in lk.details) or "no detail differs"
+        head = textwrap.wrap(f"Link {comp.links.index(lk) + 1} ({lk.status}): {what}", 150) or [""]
+        blocks.append((head, sides))
+        height_pt += (len(head) * 0.9 + max(len(s) for s in sides) + 0.9) * line_pt
+    if ax is None:
+        fig = plt.figure(figsize=(fig_w, max(height_pt / 72, 1.4)))
+        ax = fig.add_axes((0, 0, 1, 1))
+    fig = ax.figure
+    ax.set_axis_off()
+    ax_w, ax_h = (fig.get_size_inches() * ax.get_position().size * 72)  # the axes in points
+
+    def at(x_pt, y_pt):  # points from the axes' top left -> axes fraction
+        return x_pt / ax_w, 1 - y_pt / ax_h
+
+    left, right = 0.2 * 72, fig_w / 2 * 72 + 0.1 * 72
+    y = line_pt
+    ax.text(*at(left, y), f"A: {_who(comp.a)}", fontsize=size + 1, weight="bold", va="baseline")
+    ax.text(*at(right, y), f"B: {_who(comp.b)}", fontsize=size + 1, weight="bold", va="baseline")
+    ax.legend(handles=[Patch(facecolor=MARK_FILL, edgecolor=MARK_LINE, label="a detail that differs"),
+                       Line2D([], [], color="#555555", ls=":", lw=1.5, label="no counterpart on the other side")],
+              loc="upper right", bbox_to_anchor=(1 - 0.1 / fig_w, 1 - 0.2 * line_pt / ax_h), ncols=2,
+              frameon=False, fontsize=size - 1)
+    total = sum(lk.status in statuses for lk in comp.links)
+    if total > len(shown):
+        ax.text(*at(left, y + 1.1 * line_pt), f"The first {len(shown)} of {total} {' or '.join(statuses)} links "
+                "(max_links)", fontsize=size - 1, va="baseline", color="#555555")
+        y += 1.1 * line_pt
+    y += 1.6 * line_pt
+    if not shown:
+        ax.text(*at(left, y), f"No {' or '.join(statuses)} links in this comparison.", fontsize=size,
+                va="baseline", color="#555555")
+    for head, sides in blocks:
+        for h in head:
+            ax.text(*at(left, y), h, fontsize=size - 1, color="#555555", va="baseline", style="italic")
+            y += 0.9 * line_pt
+        y += 0.25 * line_pt
+        for x0, lines in zip((left, right), sides, strict=True):
+            yy = y
+            for line in lines:
+                for piece, kind, x, w in line:
+                    detail = kind is not None and kind != "unmatched"
+                    ax.text(*at(x0 + x, yy), piece, fontsize=size, va="baseline",
+                            bbox=dict(facecolor=MARK_FILL, edgecolor="none", pad=0.6) if detail else None)
+                    if kind is not None:
+                        x_a, y_a = at(x0 + x, yy + 0.22 * size)
+                        x_b, _ = at(x0 + x + w, yy)
+                        ax.plot([x_a, x_b], [y_a, y_a], transform=ax.transAxes, lw=1.5 if detail else 1.2,
+                                color=MARK_LINE if detail else "#555555", ls="-" if detail else ":")
+                yy += line_pt
+        y += (max(len(s) for s in sides) + 0.65) * line_pt
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title("")
+    return ax
+
+
+_ALT["plot_marked_links"] = _alt_marked
