@@ -221,7 +221,12 @@ def main(argv=None) -> int:
     out = Path(args.out)
     cache = out / "cache"
     os.environ["STORYDIFF_CACHE"] = str(cache)  # the workers inherit it
-    rate, rate_e5 = cold_rate(wmt), cold_rate(wmt, "e5", 200)
+    # in a process of their own: the encoders loaded here would count in the runs' peak memory
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+        rate, rate_e5 = pool.submit(cold_rate, wmt).result(), pool.submit(cold_rate, wmt, "e5", 200).result()
     print(f"cold embedding in one process (no cache): usem3 {rate:.0f} sentences/s (stories, facts), "
           f"e5 {rate_e5:.1f} sentences/s (the link judge's second opinion, for articles in a story)")
     print(f"{'articles':>9} {'workers':>7} {'run':>10} {'time s':>8} {'peak MiB':>9} {'s/1k art':>9} "
@@ -232,6 +237,7 @@ def main(argv=None) -> int:
         truth_of = {a.id: t for a, t in zip(arts, truth, strict=True)}
         folder = out / f"corpus-{n}"
         write_corpus(arts, folder)
+        del arts, truth  # the run loads the folder, as storydiff corpus does; only the truth stays here
         for w in args.workers:
             if w == 1 and n > args.one_worker_up_to:
                 continue
