@@ -220,6 +220,9 @@ class _Dask:
         for fut in tqdm(as_completed(handles), total=len(handles), desc=desc, disable=not show):
             i = where[fut.key]
             out[i] = fut.result()
+            # the result is here now: the workers may forget it (else every result of the stage stays
+            # in their memory until the stage ends, a second copy of what the client holds)
+            fut.release()
             if on_done:
                 on_done(i, out[i])
         return out
