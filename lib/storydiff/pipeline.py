@@ -60,7 +60,6 @@ from .stories import (
     _link,
     _Profile,
     _profiles,
-    _trimmed,
     join_stories,
     weights_from_counts,
 )
@@ -119,7 +118,7 @@ def _summary_task(profiles: list[_Profile]) -> tuple[np.ndarray, Counter, list[s
 
 def _score_task(chunk_a: list[_Profile], chunk_b: list[_Profile], pairs: list[tuple[int, int]],
                 weights: dict, params: StoryParams) -> list[StoryLink]:
-    return [_trimmed(_link(chunk_a[i], chunk_b[j], weights, params)) for i, j in pairs]
+    return [_link(chunk_a[i], chunk_b[j], weights, params, pairs_below=False) for i, j in pairs]
 
 
 def _units_task(articles: list[Article], path: str | None) -> int:

@@ -205,7 +205,11 @@ def _share(hits, names, weights) -> float:
     return sum(weights.get(n, 1.0) for n in hits) / total if total else 0.0
 
 
-def _link(pa: _Profile, pb: _Profile, weights: dict[str, float], params: StoryParams, n_pairs: int = 3) -> StoryLink:
+def _link(pa: _Profile, pb: _Profile, weights: dict[str, float], params: StoryParams, n_pairs: int = 3,
+          pairs_below: bool = True) -> StoryLink:
+    """The story link of two profiles. ``pairs_below=False``: a link below the threshold keeps its
+    score and reasons but not its closest sentence pairs (a corpus of 50,000 articles has about a
+    million candidate links; their sentence texts were most of a run's memory)."""
     sims = pa.vecs @ pb.vecs.T
     soft = float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2) if sims.size else 0.0
     # a first name followed by different surnames on the two sides names two people
@@ -222,22 +226,15 @@ def _link(pa: _Profile, pb: _Profile, weights: dict[str, float], params: StoryPa
     w0, w1, w2, w3 = params.weights
     name_share = max(share_ab, share_ba)
     # on the human rating scale, which runs from 1 to 4
-    score = min(4.0, max(1.0, w0 + w1 * soft + w2 * name_share + w3 * num_share))
+    score = round(float(min(4.0, max(1.0, w0 + w1 * soft + w2 * name_share + w3 * num_share))), 3)
     pairs = []
-    if sims.size:
+    if sims.size and (pairs_below or score >= params.threshold):
         flat = np.argsort(sims, axis=None)[::-1][:n_pairs]
         pairs = [(pa.texts[i], pb.texts[j], round(float(sims[i, j]), 3))
                  for i, j in zip(*np.unravel_index(flat, sims.shape), strict=True)]
-    return StoryLink(pa.article.id, pb.article.id, round(float(score), 3), round(soft, 3),
+    return StoryLink(pa.article.id, pb.article.id, score, round(soft, 3),
                      round(name_share, 3), round(num_share, 3),
                      tuple(n.capitalize() for n in names), tuple(sorted(num)), tuple(pairs), params.threshold)
-
-
-def _trimmed(lk: StoryLink) -> StoryLink:
-    """A corpus's candidate link below the threshold keeps its score and reasons but not its
-    closest sentence pairs: a corpus of 50,000 articles has about a million candidate links, and
-    their sentence texts were most of a run's memory. :func:`story_similarity` keeps them."""
-    return lk if lk.same_story or not lk.best_pairs else replace(lk, best_pairs=())
 
 
 def story_similarity(a: Article, b: Article, *, encoder=None, params: StoryParams | None = None,
@@ -445,7 +442,7 @@ def group_stories(articles: Sequence[Article], *, encoder=None, threshold: float
     pairs = sorted(find(doc_vecs, k, languages=[a.language for a in articles]))
     show = progress if progress is not None else len(pairs) > 2000
     weights = name_weights(profiles)
-    links = [_trimmed(_link(profiles[i], profiles[j], weights, p))
+    links = [_link(profiles[i], profiles[j], weights, p, pairs_below=False)
              for i, j in tqdm(pairs, desc="scoring story candidates", unit="pair", disable=not show)]
     groups = join_stories(articles, pairs, [lk.score for lk in links], threshold, max_days)
     from .embed import get_encoder
