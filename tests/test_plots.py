@@ -183,3 +183,10 @@ def test_marked_links_without_changes_say_so():
     b = Article(id="b", language="en", outlet="Y", text="The football club won the cup on Sunday evening.")
     ax = plots.plot_marked_links(compare(a, b))
     assert any("No changed links" in w for w, _, _ in _drawn_words(ax))
+
+
+def test_marked_links_name_a_status_they_cannot_show(comp):
+    with pytest.raises(ValueError, match="'same' and/or 'changed'"):
+        plots.plot_marked_links(comp, statuses="dropped")  # dropped sentences are not links
+    ax = plots.plot_marked_links(comp, statuses="same")  # one status as a plain string
+    assert plots.alt_text(ax).startswith("2 same links between")

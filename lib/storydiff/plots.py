@@ -665,12 +665,22 @@ def _wrap_runs(runs, width_pt: float, size: float, dpi: float = 100) -> list[lis
     return lines
 
 
+def _statuses(statuses) -> tuple[str, ...]:
+    """Link statuses to show: one name or several, each "same" or "changed"."""
+    statuses = (statuses,) if isinstance(statuses, str) else tuple(statuses)
+    bad = [s for s in statuses if s not in ("same", "changed")]
+    if bad or not statuses:
+        raise ValueError(f"statuses are 'same' and/or 'changed' (links), not {bad or 'nothing'}")
+    return statuses
+
+
 def _alt_marked(comp, *, statuses=("changed",), max_links=8, **_):
     from .details import with_outlets
 
     def n(k: int, word: str) -> str:
         return f"{k} {word}{'' if k == 1 else 's'}"
 
+    statuses = _statuses(statuses)
     shown = [lk for lk in comp.links if lk.status in statuses][:max_links]
     detail = sum(1 for lk in shown for m in lk.marks if m.kind != "unmatched")
     loose = sum(1 for lk in shown for m in lk.marks if m.kind == "unmatched")
@@ -703,23 +713,18 @@ def plot_marked_links(comp, *, statuses=("changed",), max_links: int = 8, size: 
 
     from .details import with_outlets
 
-    shown = [lk for lk in comp.links if lk.status in statuses][:max_links]
+    statuses = _statuses(statuses)
+    numbered = [(n, lk) for n, lk in enumerate(comp.links, start=1) if lk.status in statuses]
+    shown = numbered[:max_links]
     fig_w = 12.0
     col_pt = (fig_w / 2 - 0.35) * 72  # each column's width in points
     line_pt = size * 1.55
     blocks, height_pt = [], 4.3 * line_pt  # title, legend and a note
-    for lk in shown:
-        sides = []
-        for side, ids, units in (("a", lk.a, comp.a_units), ("b", lk.b, comp.b_units)):
-            text, spans, pos = "", [], 0
-            for uid in ids:
-                t = units[uid].text
-                spans += [(pos + m.start, pos + m.end, m.kind) for m in lk.marks if m.side == side and m.unit == uid]
-                text += ("" if not text else " ") + t
-                pos = len(text) + 1
-            sides.append(_wrap_runs(_runs(text, spans), col_pt, size))
+    for number, lk in shown:
+        sides = [_wrap_runs(_runs(" ".join(units[i].text for i in getattr(lk, side)), lk.marks_in(side, units)),
+                            col_pt, size) for side, units in (("a", comp.a_units), ("b", comp.b_units))]
         what = "; ".join(with_outlets(d.in_words(), comp.a, comp.b) for d in lk.details) or "no detail differs"
-        head = textwrap.wrap(f"Link {comp.links.index(lk) + 1} ({lk.status}): {what}", 150) or [""]
+        head = textwrap.wrap(f"Link {number} ({lk.status}): {what}", 150) or [""]
         blocks.append((head, sides))
         height_pt += (len(head) * 0.9 + max(len(s) for s in sides) + 0.9) * line_pt
     if ax is None:
@@ -740,7 +745,7 @@ def plot_marked_links(comp, *, statuses=("changed",), max_links: int = 8, size: 
                        Line2D([], [], color="#555555", ls=":", lw=1.5, label="no counterpart on the other side")],
               loc="upper right", bbox_to_anchor=(1 - 0.1 / fig_w, 1 - 0.2 * line_pt / ax_h), ncols=2,
               frameon=False, fontsize=size - 1)
-    total = sum(lk.status in statuses for lk in comp.links)
+    total = len(numbered)
     if total > len(shown):
         ax.text(*at(left, y + 1.1 * line_pt), f"The first {len(shown)} of {total} {' or '.join(statuses)} links "
                 "(max_links)", fontsize=size - 1, va="baseline", color="#555555")
