@@ -14,7 +14,8 @@ documents), fact cells (:func:`storydiff.facts.find_facts`: for each fact carrie
 outlets, the predicted fact holding most of its sentences gives each outlet's cell), and facts that
 join two stories. Nothing is fitted on this set.
 
-    python bench/many_outlets.py [--stories 10] [--seed 11] [--shared ../shared]
+    python bench/many_outlets.py [--stories 10] [--seed 11] [--shared ../shared] [--links full|fast]
+                                 [--windows joined|mean]
 """
 
 from __future__ import annotations
@@ -129,22 +130,25 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--stories", type=int, default=10)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--links", choices=("full", "fast"), default="full", help="the link judge inside stories")
+    ap.add_argument("--windows", choices=("joined", "mean"), default="joined",
+                    help="merged windows: joined text embedded, or the mean of the sentence vectors")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     if not (shared / "bench" / "wmt").is_dir():
         print(f"{shared}/bench/wmt not found; pass --shared", file=sys.stderr)
         return 2
-    from storydiff.facts import find_facts
+    from storydiff.facts import FactParams, find_facts
     from storydiff.stories import group_stories
 
     t0 = time.perf_counter()
     articles, story_of, line_segment, cells = build(shared, args.stories, args.seed)
     stories = group_stories(articles)
-    facts = find_facts(articles, stories=stories)
+    facts = find_facts(articles, stories=stories, params=FactParams(links=args.links, windows=args.windows))
     res = score(articles, story_of, line_segment, cells, stories, facts)
     secs = time.perf_counter() - t0
     print(f"many outlets: {args.stories} stories told by {len(articles)} simulated outlets (seed {args.seed}; "
-          f"{secs:.0f} s)")
+          f"{secs:.0f} s; {args.links} link judge, merged windows {args.windows})")
     print(f"  story grouping ARI                  {res['ari']:.3f}   ({res['groups']} groups; target >= 0.95)")
     print(f"  fact-cell accuracy (same/changed/absent) {res['cell_accuracy']:.3f}   ({res['cells']} cells of facts "
           "carried by two or more outlets; target >= 0.9)")

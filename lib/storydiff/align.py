@@ -33,8 +33,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Alignment", "AlignParams", "InOrderParams", "RawLink", "WindowScores", "align", "greedy_one_to_one",
+__all__ = ["WINDOW_MODES", "Alignment", "AlignParams", "InOrderParams", "RawLink", "WindowScores", "align", "greedy_one_to_one",
            "in_order", "moved_flags", "similarity_stats", "window_scores"]
+
+
+#: The ways a merged window gets its vector (:attr:`AlignParams.windows`).
+WINDOW_MODES = ("joined", "mean")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,15 @@ class AlignParams:
     min_z: float = 1.4  # similarity z-score a link needs
     min_margin_z: float = 0.4  # margin (in standard deviations) a link needs
     merge_gain: float = 0.35  # z-score a merged window must gain over its best single unit
+    #: How a merged window gets its vector: "joined" embeds the joined text of its units (what the
+    #: link judges were fitted with); "mean" averages its units' vectors and embeds nothing, which
+    #: takes about half the cold time of facts in a large corpus and loses merges that only the
+    #: joined text shows (bench/scale.py --windows mean prints both; bench/README.md has the cost).
+    windows: str = "joined"
+
+    def __post_init__(self):
+        if self.windows not in WINDOW_MODES:
+            raise ValueError(f"windows must be one of {', '.join(map(repr, WINDOW_MODES))}, not {self.windows!r}")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from .align import AlignParams, InOrderParams, in_order, moved_flags, window_scores
+from .align import WINDOW_MODES, AlignParams, InOrderParams, in_order, moved_flags, window_scores
 from .corpus import Article
 from .details import NO_SPACES, Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
@@ -410,9 +410,11 @@ def _background_stats(enc) -> tuple[float, float]:
     return float(sims.mean()), float(sims.std())
 
 
-def _window_vectors(units, enc, max_merge):
-    """Vectors of the joined text of every window of 2..max_merge adjacent comparable units of
-    the same kind (a headline is never merged with a subhead or a body sentence)."""
+def _window_vectors(units, enc, max_merge, how: str = "joined", unit_vecs=None):
+    """Vectors of every window of 2..max_merge adjacent comparable units of the same kind (a
+    headline is never merged with a subhead or a body sentence): the embedded joined text
+    (``how="joined"``), or the normalised mean of the units' vectors ``unit_vecs`` (``"mean"``:
+    nothing embedded; see :attr:`storydiff.align.AlignParams.windows`)."""
     keys, texts = [], []
     for size in range(2, max_merge + 1):
         for s in range(0, len(units) - size + 1):
@@ -422,8 +424,12 @@ def _window_vectors(units, enc, max_merge):
                 texts.append(" ".join(u.text for u in win))
     if not keys:
         return {}
-    vecs = embed(texts, enc)
-    return dict(zip(keys, vecs, strict=True))
+    if how == "mean":
+        means = np.stack([unit_vecs[s : s + size].mean(axis=0) for s, size in keys])
+        vecs = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+    else:
+        vecs = embed(texts, enc)
+    return dict(zip(keys, vecs.astype(np.float32, copy=False), strict=True))
 
 
 @dataclass
@@ -444,9 +450,12 @@ def units_of(article: Article, presegmented: bool) -> list[Unit]:
             for u in segment_lines(article)]
 
 
-def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4) -> Prepared:
-    """Embed the units of both sides (and every window of 2..max_merge units) and score every
-    window pair (:func:`storydiff.align.window_scores`)."""
+def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4, windows: str = "joined") -> Prepared:
+    """Embed the units of both sides (and every window of 2..max_merge units, see
+    :attr:`storydiff.align.AlignParams.windows`) and score every window pair
+    (:func:`storydiff.align.window_scores`)."""
+    if windows not in WINDOW_MODES:
+        raise ValueError(f"windows must be one of {', '.join(map(repr, WINDOW_MODES))}, not {windows!r}")
     enc = get_encoder(encoder)
     a_mask = np.array([u.comparable for u in ua], bool)
     b_mask = np.array([u.comparable for u in ub], bool)
@@ -454,8 +463,8 @@ def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4) -> Prepared
     b_vecs = embed([u.text for u in ub], enc) if ub else np.zeros((0, 1), np.float32)
     prior = encoder_prior(enc)
     sc = window_scores(a_vecs, b_vecs, max_merge=max_merge, k=k,
-                       a_windows=_window_vectors(ua, enc, max_merge),
-                       b_windows=_window_vectors(ub, enc, max_merge),
+                       a_windows=_window_vectors(ua, enc, max_merge, windows, a_vecs),
+                       b_windows=_window_vectors(ub, enc, max_merge, windows, b_vecs),
                        a_mask=a_mask, b_mask=b_mask, prior=prior)
     return Prepared(list(ua), list(ub), sc, prior)
 
@@ -562,7 +571,7 @@ def compare(
     for art in (a, b):
         if art.language in NO_SPACES:
             _warn_no_spaces(art.language)
-    prep = prepare(ua, ub, enc, max_merge=params.max_merge, k=params.k)
+    prep = prepare(ua, ub, enc, max_merge=params.max_merge, k=params.k, windows=params.windows)
     model = load_model(judge.model)
     story = _story_check(a, b, model)
     review: list[Review] = []
@@ -654,7 +663,8 @@ def _in_order_links(prep: Prepared, p: InOrderParams, params: AlignParams):
     window scores when ``p.second`` names one."""
     second = None
     if p.second:
-        second = prepare(prep.a_units, prep.b_units, p.second, max_merge=params.max_merge, k=params.k).scores
+        second = prepare(prep.a_units, prep.b_units, p.second, max_merge=params.max_merge, k=params.k,
+                         windows=params.windows).scores
     sc = prep.scores
     chosen = in_order(sc, [u.text for u in prep.a_units], [u.text for u in prep.b_units], p, second)
     out = []
@@ -686,7 +696,7 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
     a_texts, b_texts = [u.text for u in prep.a_units], [u.text for u in prep.b_units]
     second = "e5" if "e5_prior_z" in model.features else None  # the fast model does without
     key = (tuple(a_texts), tuple(b_texts), a.language, b.language, prep.prior, sc.mean, sc.sd, judge.top_k,
-           story.score, second)
+           story.score, second, params.windows)
     if key not in _CANDIDATES:  # the same pair judged again (a threshold curve): only the cuts move
         _CANDIDATES[key] = candidate_features(sc, a_texts, b_texts, a.language, b.language, prep.prior,
                                               _word_matcher(), top_k=judge.top_k, story=story.score,

