@@ -103,11 +103,17 @@ def _profile_task(articles: list[Article], encoder: str, min_words: int, path: s
     one, else computed and saved there."""
     stored = _read_piece(Path(path), "profiles") if path else None
     if stored is not None:
-        return _profiles_from(articles, stored)
+        return _lean(_profiles_from(articles, stored))
     profiles = _profiles(articles, encoder, progress=False, min_words=min_words)
     if path:
         _save(Path(path), "profiles", profiles)
-    return profiles
+    return _lean(profiles)
+
+
+def _lean(profiles: list[_Profile]) -> list[_Profile]:
+    """The profiles without their articles' texts: the story scores need the id only, and the
+    workers end up holding (and copying to each other) every profile of the corpus."""
+    return [replace(p, article=replace(p.article, text="")) for p in profiles]
 
 
 def _summary_task(profiles: list[_Profile]) -> tuple[np.ndarray, Counter, list[str]]:
@@ -156,6 +162,16 @@ class _Lazy:
         return self.value
 
 
+def _malloc_trim() -> bool:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or not sys.platform.startswith("linux"):
+        return False
+    return bool(ctypes.CDLL(name).malloc_trim(0))
+
+
 class _InProcess:
     dashboard = None
     workers = 1
@@ -177,6 +193,9 @@ class _InProcess:
             if on_done:
                 on_done(i, out[-1])
         return out
+
+    def trim(self):
+        _malloc_trim()
 
     def close(self):
         pass
@@ -225,6 +244,14 @@ class _Dask:
             if on_done:
                 on_done(i, out[i])
         return out
+
+    def trim(self):
+        """Ask each worker's C library to hand freed memory back (the profiles of a stage are
+        many small arrays, which stay in the process's heap after Dask forgets them)."""
+        try:
+            self.client.run(_malloc_trim)
+        except Exception as exc:  # noqa: BLE001 - a worker that cannot trim keeps its memory
+            log.debug("malloc_trim on the workers: %s", exc)
 
     def close(self):
         if self._own_client:
@@ -536,7 +563,8 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
             work.put("scores", key, [_link_to_json(lk) for lk in got])
 
         runner.gather([t[2] for t in todo], "scoring story candidates", show, on_done=scored)
-        del handles, weights_h  # the profiles on the workers are no longer needed
+        del handles, weights_h, todo  # the profiles on the workers are no longer needed
+        runner.trim()
         groups = join_stories(articles, pairs, [lk.score for lk in links], sp.threshold, sp.max_days)
         from .embed import get_encoder
 
@@ -562,7 +590,7 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
                     old.unlink()  # a part of an earlier corpus
             lap("units")
         # 6. facts and links inside the groups
-        fact_result, link_rows = None, []
+        fact_result, link_rows, flat, parts = None, [], None, None
         if facts:
             by_id = {a.id: a for a in articles}
             batches, batch, size = [], [], 0
@@ -596,9 +624,11 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
             flat = [x for part in parts for x in part]
             fact_result = merge_story_facts(articles, groups, [fx for fx, _ in flat])
             story_of = {i: s for s, g in enumerate(groups, start=1) for i in g}
-            link_rows = [{"story": story_of[r["a"]], **r} for _, rows in flat for r in rows]
+            link_rows = ((story_of[r["a"]], r["a"], r["b"], r["a_units"], r["b_units"], r["status"], r["confidence"])
+                         for _, rows in flat for r in rows)
             lap("facts and links")
         link_frame = _frame(link_rows, ["story", "a", "b", "a_units", "b_units", "status", "confidence"])
+        del link_rows, flat, parts
         settings = {**stories.settings, "facts": asdict(fp) if facts else None, "chunk": chunk,
                     "scheduler": "in this process" if isinstance(runner, _InProcess)
                     else f"on Dask, {runner.workers} worker(s)",

@@ -145,7 +145,7 @@ def _profiles(articles: Sequence[Article], encoder=None, progress=None, min_word
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a corpus of 50,000 articles has about 850,000 of them
 class StoryLink:
     """Why two articles are (or are not) the same story.
 
