@@ -160,6 +160,23 @@ def test_cli_corpus_on_a_local_cluster_prints_what_in_process_prints(tmp_path):
     assert bad.returncode == 2 and "scheduler must be" in bad.stderr and "Traceback" not in bad.stderr
 
 
+def test_cli_corpus_fast_options_reach_the_facts(tmp_path):
+    """--fast-links --mean-windows: the fast judge, merged windows from mean vectors; recorded in
+    run.json, and the facts are those find_facts gives with the same settings."""
+    import json
+
+    from storydiff.facts import FactParams
+
+    store = tmp_path / "store"
+    done = subprocess.run([sys.executable, "-m", "storydiff.cli", "corpus", str(ROOT / "corpus"), "--store", str(store),
+                           "--fast-links", "--mean-windows"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    settings = json.loads((store / "run.json").read_text(encoding="utf-8"))["settings"]
+    assert settings["facts"]["links"] == "fast" and settings["facts"]["windows"] == "mean"
+    fast = find_facts(load_corpus(ROOT / "corpus"), params=FactParams(links="fast", windows="mean"))
+    assert len(pd.read_parquet(store / "facts.parquet")) == len(facts_frame(fast))
+
+
 def _worker_threads():
     import os
 

@@ -140,12 +140,23 @@ def _units_task(articles: list[Article], path: str | None) -> int:
 
 @_held_writes
 def _facts_task(groups: list[list[Article]], encoder: str, params: FactParams) -> list[tuple[Facts, list]]:
+    """Facts of each group, and its links as rows ``[a, b, a_units, b_units, status, confidence]``."""
     out = []
     for arts in groups:
         rows: list = []
         facts = facts_in_group(arts, encoder=encoder, params=params, progress=False, link_rows=rows)
-        out.append((facts, rows))
+        out.append((facts, [_link_row(r) for r in rows]))
     return out
+
+
+#: The columns of a link row of the comparisons inside stories (the links table adds ``story``).
+_LINK_COLUMNS = ("a", "b", "a_units", "b_units", "status", "confidence")
+
+
+def _link_row(r) -> list:
+    """A link row as a list (a dict from ``facts_in_group``, or from a piece stored before rows
+    were lists)."""
+    return [r[c] for c in _LINK_COLUMNS] if isinstance(r, dict) else r
 
 
 # --- running tasks: on Dask, or one after the other ----------------------------------------------
@@ -193,6 +204,9 @@ class _InProcess:
             if on_done:
                 on_done(i, out[-1])
         return out
+
+    def run_bounded(self, calls, desc: str, show: bool, on_done=None) -> list:
+        return self.gather([self.submit(fn, *args) for fn, args in calls], desc, show, on_done)
 
     def trim(self):
         _malloc_trim()
@@ -243,6 +257,41 @@ class _Dask:
             fut.release()
             if on_done:
                 on_done(i, out[i])
+        return out
+
+    def run_bounded(self, calls, desc: str, show: bool, on_done=None, per_worker: int = 2) -> list:
+        """Results of ``calls`` (``(fn, args)``), in order, with at most ``per_worker`` tasks per
+        worker submitted at a time: a submitted task's arguments stay in the scheduler's memory
+        until it is done, and the facts stage's arguments are the texts of the whole corpus."""
+        from distributed import as_completed
+        from tqdm.auto import tqdm
+
+        calls = list(calls)
+        out: list = [None] * len(calls)
+        where: dict = {}
+        nxt = 0
+
+        def submit_next(queue):
+            nonlocal nxt
+            fn, args = calls[nxt]
+            fut = self.submit(fn, *args)
+            where[fut.key] = nxt
+            nxt += 1
+            queue.add(fut)
+
+        queue = as_completed()
+        for _ in range(min(len(calls), max(1, per_worker * self.workers))):
+            submit_next(queue)
+        with tqdm(total=len(calls), desc=desc, disable=not show) as bar:
+            for fut in queue:
+                i = where.pop(fut.key)
+                out[i] = fut.result()
+                fut.release()
+                if nxt < len(calls):
+                    submit_next(queue)
+                if on_done:
+                    on_done(i, out[i])
+                bar.update(1)
         return out
 
     def trim(self):
@@ -563,7 +612,7 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
             work.put("scores", key, [_link_to_json(lk) for lk in got])
 
         runner.gather([t[2] for t in todo], "scoring story candidates", show, on_done=scored)
-        del handles, weights_h, todo  # the profiles on the workers are no longer needed
+        del handles, weights_h, todo, by_chunks, doc_vecs  # the profiles on the workers are no longer needed
         runner.trim()
         groups = join_stories(articles, pairs, [lk.score for lk in links], sp.threshold, sp.max_days)
         from .embed import get_encoder
@@ -612,22 +661,22 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
                                   for g, (f, s, rows) in zip(b, stored, strict=True)])
                 else:
                     parts.append(None)
-                    pending.append((len(parts) - 1, key, b, runner.submit(
-                        _facts_task, [[by_id[i] for i in g] for g in b], encoder, fp)))
+                    pending.append((len(parts) - 1, key, b))
             def found(t: int, res: list) -> None:
-                slot, key, _, _ = pending[t]
+                slot, key, _ = pending[t]
                 parts[slot] = res
                 work.put("facts", key, [([_fact_to_json(f) for f in fx.facts], fx.settings, rows)
                                         for fx, rows in res])
 
-            runner.gather([p[3] for p in pending], "facts inside stories", show, on_done=found)
+            # submitted a few at a time: a task holds its articles' texts until it is done
+            runner.run_bounded([(_facts_task, ([[by_id[i] for i in g] for g in b], encoder, fp))
+                                for _, _, b in pending], "facts inside stories", show, on_done=found)
             flat = [x for part in parts for x in part]
             fact_result = merge_story_facts(articles, groups, [fx for fx, _ in flat])
             story_of = {i: s for s, g in enumerate(groups, start=1) for i in g}
-            link_rows = ((story_of[r["a"]], r["a"], r["b"], r["a_units"], r["b_units"], r["status"], r["confidence"])
-                         for _, rows in flat for r in rows)
+            link_rows = ((story_of[r[0]], *r) for _, rows in flat for r in map(_link_row, rows))
             lap("facts and links")
-        link_frame = _frame(link_rows, ["story", "a", "b", "a_units", "b_units", "status", "confidence"])
+        link_frame = _frame(link_rows, ["story", *_LINK_COLUMNS])
         del link_rows, flat, parts
         settings = {**stories.settings, "facts": asdict(fp) if facts else None, "chunk": chunk,
                     "scheduler": "in this process" if isinstance(runner, _InProcess)
