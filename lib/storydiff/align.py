@@ -33,12 +33,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["WINDOW_MODES", "Alignment", "AlignParams", "InOrderParams", "RawLink", "WindowScores", "align", "greedy_one_to_one",
-           "in_order", "moved_flags", "similarity_stats", "window_scores"]
+__all__ = ["WINDOW_MODES", "Alignment", "AlignParams", "InOrderParams", "RawLink", "WindowScores", "align",
+           "check_windows", "greedy_one_to_one", "in_order", "moved_flags", "similarity_stats", "window_scores"]
 
 
 #: The ways a merged window gets its vector (:attr:`AlignParams.windows`).
 WINDOW_MODES = ("joined", "mean")
+
+
+def check_windows(how: str) -> None:
+    """Refuse a way of giving merged windows their vectors that is not one of :data:`WINDOW_MODES`."""
+    if how not in WINDOW_MODES:
+        raise ValueError(f"windows must be one of {', '.join(map(repr, WINDOW_MODES))}, not {how!r}")
 
 
 @dataclass(frozen=True)
@@ -52,14 +58,13 @@ class AlignParams:
     min_margin_z: float = 0.4  # margin (in standard deviations) a link needs
     merge_gain: float = 0.35  # z-score a merged window must gain over its best single unit
     #: How a merged window gets its vector: "joined" embeds the joined text of its units (what the
-    #: link judges were fitted with); "mean" averages its units' vectors and embeds nothing, which
-    #: takes about half the cold time of facts in a large corpus and loses merges that only the
-    #: joined text shows (bench/scale.py --windows mean prints both; bench/README.md has the cost).
+    #: link judges were fitted with); "mean" averages its units' vectors and embeds nothing: the
+    #: facts of a new corpus took less than half the time (bench/scale.py --windows mean), and it
+    #: loses some merges that only the joined text shows (bench/README.md has both figures).
     windows: str = "joined"
 
     def __post_init__(self):
-        if self.windows not in WINDOW_MODES:
-            raise ValueError(f"windows must be one of {', '.join(map(repr, WINDOW_MODES))}, not {self.windows!r}")
+        check_windows(self.windows)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from .align import WINDOW_MODES, AlignParams, InOrderParams, in_order, moved_flags, window_scores
+from .align import AlignParams, InOrderParams, check_windows, in_order, moved_flags, window_scores
 from .corpus import Article
 from .details import NO_SPACES, Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
@@ -454,8 +454,7 @@ def prepare(ua, ub, encoder=None, *, max_merge: int = 3, k: int = 4, windows: st
     """Embed the units of both sides (and every window of 2..max_merge units, see
     :attr:`storydiff.align.AlignParams.windows`) and score every window pair
     (:func:`storydiff.align.window_scores`)."""
-    if windows not in WINDOW_MODES:
-        raise ValueError(f"windows must be one of {', '.join(map(repr, WINDOW_MODES))}, not {windows!r}")
+    check_windows(windows)
     enc = get_encoder(encoder)
     a_mask = np.array([u.comparable for u in ua], bool)
     b_mask = np.array([u.comparable for u in ub], bool)

@@ -43,9 +43,9 @@ class FactParams:
     windows: str = "joined"
 
     def __post_init__(self):
-        from .align import AlignParams
+        from .align import check_windows
 
-        AlignParams(windows=self.windows)  # the same check and message
+        check_windows(self.windows)
 
 
 @dataclass(frozen=True)

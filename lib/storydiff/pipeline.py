@@ -612,7 +612,8 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
             work.put("scores", key, [_link_to_json(lk) for lk in got])
 
         runner.gather([t[2] for t in todo], "scoring story candidates", show, on_done=scored)
-        del handles, weights_h, todo, by_chunks, doc_vecs  # the profiles on the workers are no longer needed
+        del handles, weights_h, by_chunks, doc_vecs  # the profiles on the workers are no longer needed
+        todo.clear()
         runner.trim()
         groups = join_stories(articles, pairs, [lk.score for lk in links], sp.threshold, sp.max_days)
         from .embed import get_encoder
@@ -677,7 +678,7 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
             link_rows = ((story_of[r[0]], *r) for _, rows in flat for r in map(_link_row, rows))
             lap("facts and links")
         link_frame = _frame(link_rows, ["story", *_LINK_COLUMNS])
-        del link_rows, flat, parts
+        link_rows = flat = parts = None  # the rows are in the frame now
         settings = {**stories.settings, "facts": asdict(fp) if facts else None, "chunk": chunk,
                     "scheduler": "in this process" if isinstance(runner, _InProcess)
                     else f"on Dask, {runner.workers} worker(s)",
