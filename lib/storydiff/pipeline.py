@@ -205,7 +205,7 @@ class _InProcess:
                 on_done(i, out[-1])
         return out
 
-    def run_bounded(self, calls, desc: str, show: bool, on_done=None, per_worker: int = 2) -> list:
+    def run_bounded(self, calls, desc: str, show: bool, on_done=None) -> list:
         return self.gather([self.submit(fn, *args) for fn, args in calls], desc, show, on_done)
 
     def trim(self):
@@ -226,13 +226,8 @@ class _Dask:
             # one thread per worker for the encoders, whatever this process's environment says (a
             # library loaded here may have set OMP_NUM_THREADS, and Dask passes it on)
             one = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-            # the active memory manager drops copies of data no waiting task needs (the score
-            # stage's profiles); every 2 s by default, which lets a worker gather hundreds of copies
-            import dask
-
-            with dask.config.set({"distributed.scheduler.active-memory-manager.interval": "500ms"}):
-                self._own = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, env=one,
-                                         dashboard_address=":0", silence_logs=logging.CRITICAL)
+            self._own = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, env=one,
+                                     dashboard_address=":0", silence_logs=logging.CRITICAL)
             self.client = Client(self._own)
         elif isinstance(scheduler, str):
             self.client = Client(scheduler, timeout="30s")
@@ -267,8 +262,7 @@ class _Dask:
     def run_bounded(self, calls, desc: str, show: bool, on_done=None, per_worker: int = 2) -> list:
         """Results of ``calls`` (``(fn, args)``), in order, with at most ``per_worker`` tasks per
         worker submitted at a time: a submitted task's arguments stay in the scheduler's memory
-        until it is done (the facts stage's arguments are the texts of the whole corpus), and the
-        data a task needs from other workers is copied to its worker while tasks wait for it."""
+        until it is done, and the facts stage's arguments are the texts of the whole corpus."""
         from distributed import as_completed
         from tqdm.auto import tqdm
 
@@ -609,18 +603,15 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
                 for (n, _, _), v in zip(items, stored, strict=True):
                     links[n] = _link_from_json(v, sp.threshold)
             else:
-                todo.append((key, items, (_score_task, (handles[ca], handles[cb], [x[1:] for x in items],
-                                                        weights_h, sp))))
+                todo.append((key, items, runner.submit(_score_task, handles[ca], handles[cb],
+                                                       [x[1:] for x in items], weights_h, sp)))
         def scored(t: int, got: list[StoryLink]) -> None:
             key, items, _ = todo[t]
             for (n, _, _), lk in zip(items, got, strict=True):
                 links[n] = lk
             work.put("scores", key, [_link_to_json(lk) for lk in got])
 
-        # submitted a few at a time: a task needs another chunk's profiles on its worker, and Dask
-        # drops such a copy only when few waiting tasks need it (all at once, every worker ends up
-        # holding every profile of the corpus: 2.4 GiB at 50,000 articles)
-        runner.run_bounded([t[2] for t in todo], "scoring story candidates", show, on_done=scored, per_worker=16)
+        runner.gather([t[2] for t in todo], "scoring story candidates", show, on_done=scored)
         del handles, weights_h, by_chunks, doc_vecs  # the profiles on the workers are no longer needed
         todo.clear()
         runner.trim()
