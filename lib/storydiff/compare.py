@@ -415,20 +415,15 @@ def _window_vectors(units, enc, max_merge, how: str = "joined", unit_vecs=None):
     headline is never merged with a subhead or a body sentence): the embedded joined text
     (``how="joined"``), or the normalised mean of the units' vectors ``unit_vecs`` (``"mean"``:
     nothing embedded; see :attr:`storydiff.align.AlignParams.windows`)."""
-    keys, texts = [], []
-    for size in range(2, max_merge + 1):
-        for s in range(0, len(units) - size + 1):
-            win = units[s : s + size]
-            if all(u.comparable and u.kind == win[0].kind for u in win):
-                keys.append((s, size))
-                texts.append(" ".join(u.text for u in win))
+    keys = [(s, size) for size in range(2, max_merge + 1) for s in range(0, len(units) - size + 1)
+            if all(u.comparable and u.kind == units[s].kind for u in units[s : s + size])]
     if not keys:
         return {}
     if how == "mean":
         means = np.stack([unit_vecs[s : s + size].mean(axis=0) for s, size in keys])
         vecs = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
     else:
-        vecs = embed(texts, enc)
+        vecs = embed([" ".join(u.text for u in units[s : s + size]) for s, size in keys], enc)
     return dict(zip(keys, vecs.astype(np.float32, copy=False), strict=True))
 
 

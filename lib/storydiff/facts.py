@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from .align import AlignParams, check_windows
 from .corpus import Article
 from .details import with_outlets
 from .segment import segment
@@ -43,8 +44,6 @@ class FactParams:
     windows: str = "joined"
 
     def __post_init__(self):
-        from .align import check_windows
-
         check_windows(self.windows)
 
 
@@ -236,7 +235,6 @@ def facts_in_group(articles: Sequence[Article], *, encoder=None, params: FactPar
 
     from tqdm.auto import tqdm
 
-    from .align import AlignParams
     from .compare import compare, encoder_prior
     from .embed import embed, get_encoder
     from .judge import JudgeParams

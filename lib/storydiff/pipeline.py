@@ -247,53 +247,46 @@ class _Dask:
 
     def gather(self, handles, desc: str, show: bool, on_done=None) -> list:
         from distributed import as_completed
-        from tqdm.auto import tqdm
 
-        where = {h.key: i for i, h in enumerate(handles)}
-        out: list = [None] * len(handles)
-        for fut in tqdm(as_completed(handles), total=len(handles), desc=desc, disable=not show):
-            i = where[fut.key]
-            out[i] = fut.result()
-            # the result is here now: the workers may forget it (else every result of the stage stays
-            # in their memory until the stage ends, a second copy of what the client holds)
-            fut.release()
-            if on_done:
-                on_done(i, out[i])
-        return out
+        return self._drain(as_completed(handles), {h.key: i for i, h in enumerate(handles)}, len(handles),
+                           desc, show, on_done)
 
     def run_bounded(self, calls, desc: str, show: bool, on_done=None, per_worker: int = 2) -> list:
         """Results of ``calls`` (``(fn, args)``), in order, with at most ``per_worker`` tasks per
         worker submitted at a time: a submitted task's arguments stay in the scheduler's memory
         until it is done, and the facts stage's arguments are the texts of the whole corpus."""
         from distributed import as_completed
-        from tqdm.auto import tqdm
 
         calls = list(calls)
-        out: list = [None] * len(calls)
-        where: dict = {}
-        nxt = 0
+        queue, where, todo = as_completed(), {}, enumerate(calls)
 
-        def submit_next(queue):
-            nonlocal nxt
-            fn, args = calls[nxt]
-            fut = self.submit(fn, *args)
-            where[fut.key] = nxt
-            nxt += 1
-            queue.add(fut)
+        def submit_next():
+            for i, (fn, args) in todo:
+                fut = self.submit(fn, *args)
+                where[fut.key] = i
+                queue.add(fut)
+                return
 
-        queue = as_completed()
         for _ in range(min(len(calls), max(1, per_worker * self.workers))):
-            submit_next(queue)
-        with tqdm(total=len(calls), desc=desc, disable=not show) as bar:
-            for fut in queue:
-                i = where.pop(fut.key)
-                out[i] = fut.result()
-                fut.release()
-                if nxt < len(calls):
-                    submit_next(queue)
-                if on_done:
-                    on_done(i, out[i])
-                bar.update(1)
+            submit_next()
+        return self._drain(queue, where, len(calls), desc, show, on_done, submit_next)
+
+    @staticmethod
+    def _drain(queue, where: dict, n: int, desc: str, show: bool, on_done, refill=None) -> list:
+        """Results in order as ``queue`` (``as_completed``) yields them; ``refill()`` after each."""
+        from tqdm.auto import tqdm
+
+        out: list = [None] * n
+        for fut in tqdm(queue, total=n, desc=desc, disable=not show):
+            i = where.pop(fut.key)
+            out[i] = fut.result()
+            # the result is here now: the workers may forget it (else every result of the stage stays
+            # in their memory until the stage ends, a second copy of what the client holds)
+            fut.release()
+            if refill:
+                refill()
+            if on_done:
+                on_done(i, out[i])
         return out
 
     def trim(self):
