@@ -417,7 +417,7 @@ def _unpack(kind: str, z):
 
 
 def _profiles_from(articles: list[Article], stored) -> list[_Profile]:
-    return [_Profile(a, vecs.astype(np.float32), tuple(m["texts"]), frozenset(m["names"]), frozenset(m["tokens"]),
+    return [_Profile(a, vecs.astype(np.float16), tuple(m["texts"]), frozenset(m["names"]), frozenset(m["tokens"]),
                      frozenset(m["numbers"]), {k: frozenset(v) for k, v in m["given"].items()})
             for a, (vecs, m) in zip(articles, stored, strict=True)]
 

@@ -106,7 +106,10 @@ STORY_THRESHOLD = StoryParams().threshold
 @dataclass(frozen=True)
 class _Profile:
     article: Article
-    vecs: np.ndarray  # story units with >= MIN_WORDS words, (n, dim)
+    #: story units with >= MIN_WORDS words, (n, dim), in half precision: a corpus of 50,000
+    #: articles has about 370,000 of them, and every worker of a cluster holds most of them while it
+    #: scores candidates. The similarities are computed in single precision (:func:`_link`).
+    vecs: np.ndarray
     texts: tuple[str, ...]
     names: frozenset[str]  # folded names (storydiff.names.capitalised_names)
     tokens: frozenset[str]  # every folded capitalised word: where the other side's names are looked up
@@ -115,7 +118,7 @@ class _Profile:
 
     @property
     def doc_vec(self) -> np.ndarray:
-        v = self.vecs.mean(axis=0) if len(self.vecs) else np.zeros(self.vecs.shape[1], np.float32)
+        v = self.vecs.astype(np.float32).mean(axis=0) if len(self.vecs) else np.zeros(self.vecs.shape[1], np.float32)
         return v / (np.linalg.norm(v) or 1.0)
 
 
@@ -135,7 +138,7 @@ def _profiles(articles: Sequence[Article], encoder=None, progress=None, min_word
         story = "\n".join(texts)
         names = capitalised_names(story, art.language)
         out.append(_Profile(
-            art, vecs[pos : pos + len(texts)], tuple(texts),
+            art, vecs[pos : pos + len(texts)].astype(np.float16), tuple(texts),
             frozenset(fold(n) for n in names),
             frozenset(fold(m.group(0).strip("’'-")) for m in TOKEN.finditer(story)),
             frozenset(v for v, _ in extract_numbers(story, art.language) if not v.startswith("time:")),
@@ -210,7 +213,7 @@ def _link(pa: _Profile, pb: _Profile, weights: dict[str, float], params: StoryPa
     """The story link of two profiles. ``pairs_below=False``: a link below the threshold keeps its
     score and reasons but not its closest sentence pairs (a corpus of 50,000 articles has about a
     million candidate links; their sentence texts were most of a run's memory)."""
-    sims = pa.vecs @ pb.vecs.T
+    sims = pa.vecs.astype(np.float32) @ pb.vecs.T.astype(np.float32)
     soft = float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2) if sims.size else 0.0
     # a first name followed by different surnames on the two sides names two people
     hits_ab = [n for n in name_hits(pa.names, pb.tokens, params.name_ratio)
