@@ -146,6 +146,7 @@ class PeakMemory:
         import psutil
 
         self.peak, self._stop = 0, threading.Event()
+        self.samples: list[tuple[float, int]] = []  # (time.perf_counter(), bytes)
         me = psutil.Process()
 
         def sample():
@@ -157,6 +158,7 @@ class PeakMemory:
                     except psutil.Error:
                         pass
                 self.peak = max(self.peak, total)
+                self.samples.append((time.perf_counter(), total))
                 self._stop.wait(every)
 
         self._thread = threading.Thread(target=sample, daemon=True)
@@ -169,6 +171,17 @@ class PeakMemory:
         self._stop.set()
         self._thread.join()
 
+    def by_stage(self, start: float, seconds: dict[str, float]) -> dict[str, int]:
+        """Peak bytes inside each stage of a run that began at ``start`` (``seconds``: the run's
+        stage durations, in order)."""
+        out, t = {}, start
+        for stage, secs in seconds.items():
+            inside = [m for ts, m in self.samples if t <= ts < t + secs]
+            if inside:
+                out[stage] = max(inside)
+            t += secs
+        return out
+
 
 def timed_run(folder: Path, store: Path, workers: int, *, resume: bool, links: str = "fast", facts: bool = True,
               windows: str = "joined"):
@@ -180,7 +193,7 @@ def timed_run(folder: Path, store: Path, workers: int, *, resume: bool, links: s
         run = run_corpus(folder, store=store, scheduler="local", workers=workers, resume=resume, progress=False,
                          fact_params=FactParams(links=links, windows=windows), facts=facts)
         secs = time.perf_counter() - t0
-    return run, secs, mem.peak
+    return run, secs, mem.peak, mem.by_stage(t0, run.seconds)
 
 
 def cache_rows(folder: Path) -> int:
@@ -257,7 +270,7 @@ def main(argv=None) -> int:
             for label, resume in (("cold", False), ("warm", False), ("continued", True)):
                 if label != "cold" and n > args.warm_up_to:
                     continue
-                run, secs, peak = timed_run(folder, store, w, resume=resume, links=args.links, facts=not args.no_facts,
+                run, secs, peak, stage_peaks = timed_run(folder, store, w, resume=resume, links=args.links, facts=not args.no_facts,
                                             windows=args.windows)
                 rows[label] = cache_rows(cache)
                 ids = [a.id for a in run.articles]
@@ -268,6 +281,8 @@ def main(argv=None) -> int:
                       f"{acc['groups']:>7,} {facts:>8,}", flush=True)
                 stages = ", ".join(f"{k} {v:.0f}" for k, v in run.seconds.items() if v >= 0.5)
                 print(f"{'':>9} {'':>7} {'':>10} seconds by stage: {stages}", flush=True)
+                mib = ", ".join(f"{k} {v / 2**20:,.0f}" for k, v in stage_peaks.items())
+                print(f"{'':>9} {'':>7} {'':>10} peak MiB by stage: {mib}", flush=True)
                 if label == "cold":
                     per_article[(n, w)] = secs / n
             if "cold" in rows and "warm" in rows:

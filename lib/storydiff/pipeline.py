@@ -125,8 +125,23 @@ def _summary_task(profiles: list[_Profile]) -> tuple[np.ndarray, Counter, list[s
 
 
 def _score_task(chunk_a: list[_Profile], chunk_b: list[_Profile], pairs: list[tuple[int, int]],
-                weights: dict, params: StoryParams) -> list[StoryLink]:
-    return [_link(chunk_a[i], chunk_b[j], weights, params, pairs_below=False) for i, j in pairs]
+                weights: dict, params: StoryParams) -> list[tuple]:
+    """The story links of the pairs, without their articles' ids (the client puts in its own)."""
+    return [_link_fields(_link(chunk_a[i], chunk_b[j], weights, params, pairs_below=False)) for i, j in pairs]
+
+
+def _link_fields(lk: StoryLink) -> tuple:
+    return (lk.score, lk.soft_match, lk.name_share, lk.number_share, lk.shared_names, lk.shared_numbers,
+            lk.best_pairs)
+
+
+def _client_link(a: str, b: str, fields, threshold: float) -> StoryLink:
+    """A story link as the client keeps it: ``a`` and ``b`` are the client's own id strings and the
+    names and numbers are interned (a corpus of 50,000 articles has about 850,000 links, which share
+    a few thousand names; a copy of each string per link was about 100 MiB)."""
+    score, soft, names_share, number_share, names, numbers, best = fields
+    return StoryLink(a, b, score, soft, names_share, number_share, tuple(map(sys.intern, names)),
+                     tuple(map(sys.intern, numbers)), tuple((x, y, v) for x, y, v in best), threshold)
 
 
 def _units_task(articles: list[Article], path: str | None) -> int:
@@ -427,9 +442,9 @@ def _link_to_json(lk: StoryLink) -> list:
             list(lk.shared_numbers), [list(p) for p in lk.best_pairs]]
 
 
-def _link_from_json(v: list, threshold: float) -> StoryLink:
-    return StoryLink(v[0], v[1], v[2], v[3], v[4], v[5], tuple(v[6]), tuple(v[7]),
-                     tuple((x, y, s) for x, y, s in v[8]), threshold)
+def _link_from_json(v: list, a: str, b: str, threshold: float) -> StoryLink:
+    """A stored link (``v[0]``, ``v[1]`` are its ids, the same as ``a`` and ``b``)."""
+    return _client_link(a, b, v[2:], threshold)
 
 
 def _fact_to_json(f) -> list:
@@ -579,6 +594,7 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
         pairs = sorted(find(doc_vecs, k, languages=[a.language for a in articles]))
         lap("candidates")
         # 4. story scores, one task per pair of chunks
+        ids = [a.id for a in articles]
         df: Counter = Counter()
         for _, counts, _ in summaries:
             df.update(counts)
@@ -596,15 +612,15 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
             stored = work.get("scores", key)
             if stored is not None:
                 for (n, _, _), v in zip(items, stored, strict=True):
-                    links[n] = _link_from_json(v, sp.threshold)
+                    links[n] = _link_from_json(v, ids[pairs[n][0]], ids[pairs[n][1]], sp.threshold)
             else:
                 todo.append((key, items, runner.submit(_score_task, handles[ca], handles[cb],
                                                        [x[1:] for x in items], weights_h, sp)))
-        def scored(t: int, got: list[StoryLink]) -> None:
+        def scored(t: int, got: list[tuple]) -> None:
             key, items, _ = todo[t]
-            for (n, _, _), lk in zip(items, got, strict=True):
-                links[n] = lk
-            work.put("scores", key, [_link_to_json(lk) for lk in got])
+            for (n, _, _), fields in zip(items, got, strict=True):
+                links[n] = _client_link(ids[pairs[n][0]], ids[pairs[n][1]], fields, sp.threshold)
+            work.put("scores", key, [_link_to_json(links[n]) for n, _, _ in items])
 
         runner.gather([t[2] for t in todo], "scoring story candidates", show, on_done=scored)
         del handles, weights_h, by_chunks, doc_vecs  # the profiles on the workers are no longer needed
@@ -617,6 +633,7 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
         stories = Stories(tuple(groups), tuple(links), {
             "encoder": enc.name, "encoder_version": enc.version, **asdict(sp), "k": k, "index": how,
             "candidate_pairs": len(pairs)})
+        del pairs, links  # the stories hold the links
         lap("story scores and groups")
         # 5. units into the store
         if store is not None:

@@ -309,11 +309,21 @@ class Stories:
         the threshold stays apart when the group's dates would span more than ``max_days``)."""
         import pandas as pd
 
-        rows = [{"a": lk.a, "b": lk.b, "score": lk.score, "above_threshold": lk.same_story,
-                 "same_group": self.group_of(lk.a) == self.group_of(lk.b),
-                 "soft_match": lk.soft_match, "name_share": lk.name_share, "number_share": lk.number_share,
-                 "shared_names": ", ".join(lk.shared_names[:8])} for lk in self.links]
-        return pd.DataFrame(rows).sort_values("score", ascending=False).reset_index(drop=True)
+        # built column by column: a corpus of 50,000 articles has about 850,000 links, and a dict
+        # per row took about 1 GiB more than the columns
+        links, group = self.links, self._group_index
+        n = len(links)
+
+        def num(attr: str) -> np.ndarray:
+            return np.fromiter((getattr(lk, attr) for lk in links), dtype=np.float64, count=n)
+
+        frame = pd.DataFrame({
+            "a": [lk.a for lk in links], "b": [lk.b for lk in links], "score": num("score"),
+            "above_threshold": np.fromiter((lk.same_story for lk in links), dtype=bool, count=n),
+            "same_group": np.fromiter((group[lk.a] == group[lk.b] for lk in links), dtype=bool, count=n),
+            "soft_match": num("soft_match"), "name_share": num("name_share"), "number_share": num("number_share"),
+            "shared_names": [", ".join(lk.shared_names[:8]) for lk in links]})
+        return frame.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _candidates(doc_vecs: np.ndarray, k: int, chunk: int = 1024,
