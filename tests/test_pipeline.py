@@ -46,6 +46,9 @@ def test_local_cluster_gives_the_in_process_results_on_the_corpus(tmp_path):
     assert {"story", "a", "b", "a_units", "b_units", "status", "confidence"} <= set(run.links.columns)
     assert run.links["confidence"].between(0, 1).all() and len(run.links) > 0
     assert "on Dask, 2 worker(s)" in run.describe()
+    # the client keeps one copy of each id: the links it got from the workers use the articles' own
+    own = {a.id: a.id for a in run.articles}
+    assert all(lk.a is own[lk.a] and lk.b is own[lk.b] for lk in run.stories.links)
 
 
 @pytest.mark.skipif(not WMT.is_file(), reason="needs ../shared/bench beside the checkout")

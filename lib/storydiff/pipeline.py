@@ -137,10 +137,10 @@ def _link_fields(lk: StoryLink) -> tuple:
 
 def _client_link(a: str, b: str, fields, threshold: float) -> StoryLink:
     """A story link as the client keeps it: ``a`` and ``b`` are the client's own id strings and the
-    names and numbers are interned (a corpus of 50,000 articles has about 850,000 links, which share
-    a few thousand names; a copy of each string per link was about 100 MiB)."""
-    score, soft, names_share, number_share, names, numbers, best = fields
-    return StoryLink(a, b, score, soft, names_share, number_share, tuple(map(sys.intern, names)),
+    names and numbers are interned (a corpus of 50,000 articles has about 850,000 links; each one
+    from a worker came with its own copies of the ids, names and numbers)."""
+    score, soft, name_share, number_share, names, numbers, best = fields
+    return StoryLink(a, b, score, soft, name_share, number_share, tuple(map(sys.intern, names)),
                      tuple(map(sys.intern, numbers)), tuple((x, y, v) for x, y, v in best), threshold)
 
 
@@ -592,6 +592,7 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
         how = index if index != "auto" else ("hnsw" if len(articles) >= hnsw_from else "exact")
         find = _candidates if how == "exact" else _candidates_hnsw
         pairs = sorted(find(doc_vecs, k, languages=[a.language for a in articles]))
+        del doc_vecs  # 100 MiB at 50,000 articles, and the score stage is the peak
         lap("candidates")
         # 4. story scores, one task per pair of chunks
         ids = [a.id for a in articles]
@@ -623,7 +624,7 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
             work.put("scores", key, [_link_to_json(links[n]) for n, _, _ in items])
 
         runner.gather([t[2] for t in todo], "scoring story candidates", show, on_done=scored)
-        del handles, weights_h, by_chunks, doc_vecs  # the profiles on the workers are no longer needed
+        del handles, weights_h, by_chunks  # the profiles on the workers are no longer needed
         todo.clear()
         runner.trim()
         groups = join_stories(articles, pairs, [lk.score for lk in links], sp.threshold, sp.max_days)
