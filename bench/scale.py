@@ -277,8 +277,8 @@ def main(argv=None) -> int:
             for label, resume in (("cold", False), ("warm", False), ("continued", True)):
                 if label != "cold" and n > args.warm_up_to:
                     continue
-                run, secs, peak, stage_peaks = timed_run(folder, store, w, resume=resume, links=args.links, facts=not args.no_facts,
-                                            windows=args.windows)
+                run, secs, peak, stage_peaks = timed_run(folder, store, w, resume=resume, links=args.links,
+                                                         facts=not args.no_facts, windows=args.windows)
                 rows[label] = cache_rows(cache)
                 ids = [a.id for a in run.articles]
                 acc = accuracy(run.stories.groups, ids, [truth_of[i] for i in ids])

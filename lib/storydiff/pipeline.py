@@ -634,7 +634,8 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
         stories = Stories(tuple(groups), tuple(links), {
             "encoder": enc.name, "encoder_version": enc.version, **asdict(sp), "k": k, "index": how,
             "candidate_pairs": len(pairs)})
-        del pairs, links  # the stories hold the links
+        pairs.clear()  # the stories hold the links and know how many pairs there were
+        links.clear()
         lap("story scores and groups")
         # 5. units into the store
         if store is not None:
