@@ -438,8 +438,7 @@ def _profiles_from(articles: list[Article], stored) -> list[_Profile]:
 
 
 def _link_to_json(lk: StoryLink) -> list:
-    return [lk.a, lk.b, lk.score, lk.soft_match, lk.name_share, lk.number_share, list(lk.shared_names),
-            list(lk.shared_numbers), [list(p) for p in lk.best_pairs]]
+    return [lk.a, lk.b, *_link_fields(lk)]  # tuples are written as JSON lists
 
 
 def _link_from_json(v: list, a: str, b: str, threshold: float) -> StoryLink:
