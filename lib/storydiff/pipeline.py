@@ -100,7 +100,7 @@ def _load_task(paths: list[str]) -> tuple[list[Article], list[str]]:
 
 
 @_held_writes
-def _profile_task(articles: list[Article], encoder: str, min_words: int, path: str | None) -> list[_Profile]:
+def _profile_task(articles: list[Article], encoder: str, min_words: int, path: str | None) -> list[_Packed]:
     """Profiles of a chunk: read by the worker from the finished piece at ``path`` when there is
     one, else computed and saved there."""
     stored = _read_piece(Path(path), "profiles") if path else None
@@ -112,22 +112,81 @@ def _profile_task(articles: list[Article], encoder: str, min_words: int, path: s
     return _lean(profiles)
 
 
-def _lean(profiles: list[_Profile]) -> list[_Profile]:
-    """The profiles without their articles' texts: the story scores need the id only, and the
-    workers end up holding (and copying to each other) every profile of the corpus."""
-    return [replace(p, article=replace(p.article, text="")) for p in profiles]
+#: Separators of the words a packed profile keeps as one string (they never occur in a word or a
+#: sentence of the text; a profile whose words contain one keeps them as they are).
+_SEP, _SUB = "\x1f", "\x1e"
 
 
-def _summary_task(profiles: list[_Profile]) -> tuple[np.ndarray, Counter, list[str]]:
+def _clean(words) -> bool:
+    return all(w and _SEP not in w and _SUB not in w for w in words)
+
+
+def _join(words) -> str | tuple[str, ...]:
+    words = tuple(words)
+    return _SEP.join(words) if _clean(words) else words
+
+
+def _split(v) -> tuple[str, ...]:
+    return (tuple(v.split(_SEP)) if v else ()) if isinstance(v, str) else v
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """A profile as the workers keep it from the embedding to the story scores: without its
+    article's text, and with its sentences, names, words and numbers each packed into one string.
+    Every worker ends up holding most of the corpus's profiles; as sets and dicts of small strings a
+    profile's words took more memory than its sentence vectors (about 9 of 17 KiB)."""
+
+    article: Article
+    vecs: np.ndarray
+    texts: str | tuple[str, ...]
+    names: str | tuple[str, ...]
+    tokens: str | tuple[str, ...]
+    numbers: str | tuple[str, ...]
+    given: str | dict  # entries "first<_SUB>last<_SUB>last" joined by _SEP
+
+    @classmethod
+    def of(cls, p: _Profile) -> _Packed:
+        words = [*p.given, *(w for v in p.given.values() for w in v)]
+        given = _SEP.join(_SUB.join((k, *sorted(v))) for k, v in p.given.items()) if _clean(words) else p.given
+        return cls(replace(p.article, text="", source=None), p.vecs, _join(p.texts), _join(sorted(p.names)),
+                   _join(sorted(p.tokens)), _join(sorted(p.numbers)), given)
+
+    def profile(self) -> _Profile:
+        given = self.given
+        if isinstance(given, str):
+            given = {k: frozenset(rest) for k, *rest in (e.split(_SUB) for e in given.split(_SEP))} if given else {}
+        return _Profile(self.article, self.vecs, _split(self.texts), frozenset(_split(self.names)),
+                        frozenset(_split(self.tokens)), frozenset(_split(self.numbers)), given)
+
+
+def _lean(profiles: list[_Profile]) -> list[_Packed]:
+    """The profiles as the workers keep them (:class:`_Packed`): the story scores need neither
+    the articles' texts nor the words as sets until they score a pair."""
+    return [_Packed.of(p) for p in profiles]
+
+
+def _summary_task(profiles: list[_Packed]) -> tuple[np.ndarray, Counter, list[str]]:
     """What the client needs of a chunk: whole-article vectors, name counts and the chunk's names."""
-    vecs = np.stack([p.doc_vec for p in profiles]) if profiles else np.zeros((0, 1), np.float32)
-    return vecs, Counter(t for p in profiles for t in p.tokens), sorted({n for p in profiles for n in p.names})
+    full = [p.profile() for p in profiles]
+    vecs = np.stack([p.doc_vec for p in full]) if full else np.zeros((0, 1), np.float32)
+    return vecs, Counter(t for p in full for t in p.tokens), sorted({n for p in full for n in p.names})
 
 
-def _score_task(chunk_a: list[_Profile], chunk_b: list[_Profile], pairs: list[tuple[int, int]],
+def _score_task(chunk_a: list[_Packed], chunk_b: list[_Packed], pairs: list[tuple[int, int]],
                 weights: dict, params: StoryParams) -> list[tuple]:
     """The story links of the pairs, without their articles' ids (the client puts in its own)."""
-    return [_link_fields(_link(chunk_a[i], chunk_b[j], weights, params, pairs_below=False)) for i, j in pairs]
+    got_a: dict[int, _Profile] = {}
+    got_b: dict[int, _Profile] = {}
+    out = []
+    for i, j in pairs:
+        if i not in got_a:  # each profile unpacked once per task
+            got_a[i] = chunk_a[i].profile()
+        if j not in got_b:
+            got_b[j] = chunk_b[j].profile()
+        pa, pb = got_a[i], got_b[j]
+        out.append(_link_fields(_link(pa, pb, weights, params, pairs_below=False)))
+    return out
 
 
 def _link_fields(lk: StoryLink) -> tuple:
@@ -313,10 +372,12 @@ class _Dask:
             log.debug("malloc_trim on the workers: %s", exc)
 
     def close(self):
+        """Close the client and the cluster this runner started (a second call does nothing)."""
         if self._own_client:
             self.client.close()
         if self._own is not None:
             self._own.close()
+        self._own_client, self._own = False, None
 
 
 def _runner(scheduler, workers: int | None, n_articles: int):
@@ -690,6 +751,8 @@ def run_corpus(source: str | Path | Sequence[Article], *, store: str | Path | No
             story_of = {i: s for s, g in enumerate(groups, start=1) for i in g}
             link_rows = ((story_of[r[0]], *r) for _, rows in flat for r in map(_link_row, rows))
             lap("facts and links")
+        # the workers' memory goes back before the client builds the tables (the peak of a run)
+        runner.close()
         link_frame = _frame(link_rows, ["story", *_LINK_COLUMNS])
         link_rows = flat = parts = None  # the rows are in the frame now
         settings = {**stories.settings, "facts": asdict(fp) if facts else None, "chunk": chunk,
