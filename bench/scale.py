@@ -153,19 +153,21 @@ class PeakMemory:
         import psutil
 
         self.peak, self._stop = 0, threading.Event()
-        self.samples: list[tuple[float, int]] = []  # (time.perf_counter(), bytes)
+        self.samples: list[tuple[float, int, int]] = []  # (time.perf_counter(), bytes, of which this process)
         me = psutil.Process()
 
         def sample():
             while not self._stop.is_set():
-                total = 0
+                total = own = 0
                 for p in [me, *me.children(recursive=True)]:
                     try:
                         total += p.memory_info().rss
                     except psutil.Error:
                         pass
+                    if p is me:
+                        own = total
                 self.peak = max(self.peak, total)
-                self.samples.append((time.perf_counter(), total))
+                self.samples.append((time.perf_counter(), total, own))
                 self._stop.wait(every)
 
         self._thread = threading.Thread(target=sample, daemon=True)
@@ -178,12 +180,12 @@ class PeakMemory:
         self._stop.set()
         self._thread.join()
 
-    def by_stage(self, start: float, seconds: dict[str, float]) -> dict[str, int]:
+    def by_stage(self, start: float, seconds: dict[str, float]) -> dict[str, tuple[int, int]]:
         """Peak bytes inside each stage of a run that began at ``start`` (``seconds``: the run's
-        stage durations, in order)."""
+        stage durations, in order), with the bytes of this process (the client) at that moment."""
         out, t = {}, start
         for stage, secs in seconds.items():
-            inside = [m for ts, m in self.samples if t <= ts < t + secs]
+            inside = [(m, own) for ts, m, own in self.samples if t <= ts < t + secs]
             if inside:
                 out[stage] = max(inside)
             t += secs
@@ -288,8 +290,8 @@ def main(argv=None) -> int:
                       f"{acc['groups']:>7,} {facts:>8,}", flush=True)
                 stages = ", ".join(f"{k} {v:.0f}" for k, v in run.seconds.items() if v >= 0.5)
                 print(f"{'':>9} {'':>7} {'':>10} seconds by stage: {stages}", flush=True)
-                mib = ", ".join(f"{k} {v / 2**20:,.0f}" for k, v in stage_peaks.items())
-                print(f"{'':>9} {'':>7} {'':>10} peak MiB by stage: {mib}", flush=True)
+                mib = ", ".join(f"{k} {v / 2**20:,.0f} ({own / 2**20:,.0f})" for k, (v, own) in stage_peaks.items())
+                print(f"{'':>9} {'':>7} {'':>10} peak MiB by stage (of which the client): {mib}", flush=True)
                 if label == "cold":
                     per_article[(n, w)] = secs / n
             if "cold" in rows and "warm" in rows:

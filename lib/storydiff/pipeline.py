@@ -43,6 +43,7 @@ import logging
 import os
 import shutil
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -173,19 +174,25 @@ def _summary_task(profiles: list[_Packed]) -> tuple[np.ndarray, Counter, list[st
     return vecs, Counter(t for p in full for t in p.tokens), sorted({n for p in full for n in p.names})
 
 
+#: The chunk a worker thread's last score task had first, with the profiles it unpacked: score
+#: tasks come in order of their first chunk, so most tasks find theirs here.
+_LAST_A = threading.local()
+
+
 def _score_task(chunk_a: list[_Packed], chunk_b: list[_Packed], pairs: list[tuple[int, int]],
                 weights: dict, params: StoryParams) -> list[tuple]:
     """The story links of the pairs, without their articles' ids (the client puts in its own)."""
-    got_a: dict[int, _Profile] = {}
+    if getattr(_LAST_A, "chunk", None) is not chunk_a:
+        _LAST_A.chunk, _LAST_A.got = chunk_a, {}
+    got_a: dict[int, _Profile] = _LAST_A.got
     got_b: dict[int, _Profile] = {}
     out = []
     for i, j in pairs:
-        if i not in got_a:  # each profile unpacked once per task
+        if i not in got_a:  # each profile unpacked once
             got_a[i] = chunk_a[i].profile()
         if j not in got_b:
             got_b[j] = chunk_b[j].profile()
-        pa, pb = got_a[i], got_b[j]
-        out.append(_link_fields(_link(pa, pb, weights, params, pairs_below=False)))
+        out.append(_link_fields(_link(got_a[i], got_b[j], weights, params, pairs_below=False)))
     return out
 
 
@@ -195,12 +202,14 @@ def _link_fields(lk: StoryLink) -> tuple:
 
 
 def _client_link(a: str, b: str, fields, threshold: float) -> StoryLink:
-    """A story link as the client keeps it: ``a`` and ``b`` are the client's own id strings and the
-    names and numbers are interned (a corpus of 50,000 articles has about 850,000 links; each one
-    from a worker came with its own copies of the ids, names and numbers)."""
+    """A story link as the client keeps it: ``a`` and ``b`` are the client's own id strings, and the
+    names, numbers and the sentences of the closest pairs are interned (a corpus of 50,000 articles
+    has about 850,000 links; each one from a worker came with its own copies of them, and an
+    article's sentences recur in the closest pairs of each of its links above the threshold)."""
     score, soft, name_share, number_share, names, numbers, best = fields
+    best = tuple((sys.intern(x), sys.intern(y), v) for x, y, v in best)
     return StoryLink(a, b, score, soft, name_share, number_share, tuple(map(sys.intern, names)),
-                     tuple(map(sys.intern, numbers)), tuple((x, y, v) for x, y, v in best), threshold)
+                     tuple(map(sys.intern, numbers)), best, threshold)
 
 
 def _units_task(articles: list[Article], path: str | None) -> int:
