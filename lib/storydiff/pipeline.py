@@ -7,7 +7,7 @@ process) or over a real cluster (``scheduler="tcp://host:8786"``):
 
 1. **load**: the article files, in chunks (one task per chunk);
 2. **profile**: each chunk is segmented and embedded (sentence vectors, names, numbers); the
-   profiles stay on the workers;
+   profiles stay on the workers, packed (half-precision vectors, words as strings);
 3. **candidates**: whole-article vectors come together for one nearest-neighbour search
    (exact, or a faiss HNSW index from ``hnsw_from`` articles on);
 4. **story scores**: the candidate pairs, one task per pair of chunks;
