@@ -113,8 +113,8 @@ def _profile_task(articles: list[Article], encoder: str, min_words: int, path: s
     return _lean(profiles)
 
 
-#: Separators of the words a packed profile keeps as one string (they never occur in a word or a
-#: sentence of the text; a profile whose words contain one keeps them as they are).
+#: Separators of the words a packed profile keeps as one string: control characters that news
+#: text does not use (a profile whose words or sentences contain one keeps them as they are).
 _SEP, _SUB = "\x1f", "\x1e"
 
 
