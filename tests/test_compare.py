@@ -132,8 +132,8 @@ def test_cli_unknown_language_and_encoder(tmp_path):
 
 
 def test_fast_judge_needs_no_second_encoder(monkeypatch):
-    """JudgeParams(model="fast"): the judge fitted without e5 never asks e5 for a second opinion,
-    and its links still carry a calibrated confidence."""
+    """JudgeParams(model="fast"): the judge fitted without e5 never asks e5 for a second opinion
+    or for token states, and its links still carry a calibrated confidence."""
     from storydiff import judge as judge_module
     from storydiff.compare import compare
     from storydiff.corpus import Article
@@ -143,6 +143,7 @@ def test_fast_judge_needs_no_second_encoder(monkeypatch):
         raise AssertionError("the fast judge asked e5")
 
     monkeypatch.setattr(judge_module, "_second_opinion", no_e5)
+    monkeypatch.setattr(judge_module, "_token_features", no_e5)
     a = Article(id="a", language="de", text="Brücke eröffnet\nDie neue Brücke in Dresden wurde am Montag eröffnet. "
                 "Sie kostete 48 Millionen Euro. Der Bürgermeister sprach von einem großen Tag.")
     b = Article(id="b", language="en", text="Bridge opens\nThe new bridge in Dresden opened on Monday. "

@@ -689,12 +689,13 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
     sc = prep.scores
     a_texts, b_texts = [u.text for u in prep.a_units], [u.text for u in prep.b_units]
     second = "e5" if "e5_prior_z" in model.features else None  # the fast model does without
+    tokens = "tokens_min" in model.features  # (and without the word-level evidence)
     key = (tuple(a_texts), tuple(b_texts), a.language, b.language, prep.prior, sc.mean, sc.sd, judge.top_k,
-           story.score, second, params.windows)
+           story.score, second, tokens, params.windows)
     if key not in _CANDIDATES:  # the same pair judged again (a threshold curve): only the cuts move
         _CANDIDATES[key] = candidate_features(sc, a_texts, b_texts, a.language, b.language, prep.prior,
                                               _word_matcher(), top_k=judge.top_k, story=story.score,
-                                              second=second)
+                                              second=second, tokens=tokens)
         while len(_CANDIDATES) > 64:
             _CANDIDATES.pop(next(iter(_CANDIDATES)))
     cands = _CANDIDATES[key]

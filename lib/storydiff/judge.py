@@ -19,7 +19,9 @@ among the other's ``top_k`` partners. Features (all free of the encoder's cosine
 - ``numbers``: numbers both sides give, numbers only one side gives; ``names``: names both give;
 - ``length``: how unequal the two sides are in words (log ratio); ``merged``: units beyond 1-1;
 - ``e5_prior_z``, ``e5_rank``: a second opinion, the cosine and rank by multilingual-e5-small;
-- ``story``: the story score of the two articles (1 = very dissimilar ... 4 = very similar).
+- ``story``: the story score of the two articles (1 = very dissimilar ... 4 = very similar);
+- ``tokens_min``, ``tokens_max``: word-level evidence: how well the word pieces of each side find a
+  counterpart on the other side at a middle layer of multilingual-e5-small (:mod:`storydiff.tokens`).
 
 The model's weights live in ``links_model.json`` beside this file, written by
 ``python bench/fit_links.py`` (which also records what it was fitted on and the cross-validated
@@ -44,7 +46,8 @@ __all__ = ["FEATURES", "JudgeParams", "LinkModel", "Candidates", "candidate_feat
            "select_links", "review_pairs"]
 
 FEATURES = ("prior_z", "z", "margin_z", "rank_a", "rank_b", "doc", "words_min", "words_max",
-            "num_shared", "num_only", "names_shared", "length", "merged", "e5_prior_z", "e5_rank", "story")
+            "num_shared", "num_only", "names_shared", "length", "merged", "e5_prior_z", "e5_rank", "story",
+            "tokens_min", "tokens_max")
 
 MODEL_PATH = Path(__file__).with_name("links_model.json")
 #: The same judge without the e5 second opinion (``bench/fit_links.py --fast``): for corpus runs,
@@ -189,14 +192,32 @@ def _second_opinion(encoder, texts_a: dict, texts_b: dict, keep):
     return [((float(sims[ra[i], rb[j]]) - mean) / sd, float(min(ranks[ra[i], rb[j]], 5))) for i, j in keep]
 
 
+def _token_features(a_texts, b_texts, a_spans, b_spans, keep):
+    """``(tokens_min, tokens_max)`` of each kept window pair (:func:`storydiff.tokens.token_match`);
+    a merged window's tokens are those of its units, each unit encoded on its own."""
+    from .tokens import e5_tokens, token_match
+
+    ua = sorted({u for i, _ in keep for u in range(a_spans[i][0], sum(a_spans[i]))})
+    ub = sorted({u for _, j in keep for u in range(b_spans[j][0], sum(b_spans[j]))})
+    model = e5_tokens()
+    st_a = dict(zip(ua, model.states([a_texts[u] for u in ua]), strict=True))
+    st_b = dict(zip(ub, model.states([b_texts[u] for u in ub]), strict=True))
+
+    def window(states, span):
+        return np.concatenate([states[u] for u in range(span[0], sum(span))])
+
+    return [token_match(window(st_a, a_spans[i]), window(st_b, b_spans[j])) for i, j in keep]
+
+
 def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tuple[float, float],
                        words: WordMatcher, top_k: int = 3, second: str | None = "e5",
-                       story: float = 0.0) -> Candidates:
+                       story: float = 0.0, tokens: bool = False) -> Candidates:
     """Candidates of one article pair and their features (see the module docstring).
 
     ``sc`` are the pair's :class:`~storydiff.align.WindowScores`; ``a_texts``/``b_texts`` the unit
     texts; ``prior`` the encoder's (mean, sd) cosine for unrelated sentences; ``second`` the encoder
-    of the second opinion; ``story`` the pair's story score (:func:`storydiff.stories.story_similarity`).
+    of the second opinion; ``story`` the pair's story score (:func:`storydiff.stories.story_similarity`);
+    ``tokens``: compute the word-level features (else they are 0, as the fast model expects).
     """
     single = sc.single
     a_ok, b_ok = sc.a_ok, sc.b_ok
@@ -219,6 +240,7 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
     words.prepare([w for ws in cw_a.values() for w in ws] + [w for ws in cw_b.values() for w in ws])
     other = (_second_opinion(second, texts_a, texts_b, keep) if second and keep
              else [(0.0, 0.0)] * len(keep))
+    matched = _token_features(a_texts, b_texts, a_spans, b_spans, keep) if tokens else [(0.0, 0.0)] * len(keep)
     # names are found per unit (tagging each merged window again would cost 20 times more)
     unit_names: dict[tuple[str, int], list[str]] = {}
 
@@ -246,7 +268,7 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
     set_b = {j: _bits(ks) for j, ks in idx_b.items()}
     rank_a_l, rank_b_l = rank_a.tolist(), rank_b.tolist()
 
-    for (i, j), (o_z, o_rank) in zip(keep, other, strict=True):
+    for (i, j), (o_z, o_rank), (t_min, t_max) in zip(keep, other, matched, strict=True):
         sa, ka = a_spans[i]
         sb, kb = b_spans[j]
         ta, tb = texts_a[i], texts_b[j]
@@ -273,7 +295,7 @@ def candidate_features(sc, a_texts, b_texts, a_lang: str, b_lang: str, prior: tu
             (s - prior[0]) / prior[1], float(sc.z[i, j]), float(sc.margin_z[i, j]),
             min(r_a, 5), min(r_b, 5), doc, min(sh_a, sh_b), max(sh_a, sh_b),
             min(shared, 3), min(only, 4), min(names_shared, 3), abs(math.log(nwa / nwb)),
-            (ka - 1) + (kb - 1), o_z, o_rank, story,
+            (ka - 1) + (kb - 1), o_z, o_rank, story, t_min, t_max,
         ))
         pairs.append((i, j))
     X = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
@@ -406,12 +428,13 @@ def select_links(sc, cands: Candidates, conf: np.ndarray, *, merge_gain: float,
 
 def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: float, high: float,
                  limit: int | None = None):
-    """Candidate 1-1 pairs a person should look at: confidence in ``[low, high)``, not already
-    part of one of ``links`` (``(A ids, B ids, ...)``), most confident first, at most ``limit`` of
-    them (default: as many as A has units that may be linked). A unit may appear in several: they
-    are alternatives to choose from."""
+    """Candidate 1-1 pairs a person should look at: confidence in ``[low, high)``, both units in
+    none of ``links`` (``(A ids, B ids, ...)``; a review pair's units stay dropped and added until a
+    person accepts it), most confident first, at most ``limit`` of them (default: as many as A has
+    units that may be linked). A unit may appear in several: they are alternatives to choose from."""
     limit = int(sc.a_ok.sum()) if limit is None else limit
-    linked = {(i, j) for lk in links for i in lk[0] for j in lk[1]}
+    linked_a = {i for lk in links for i in lk[0]}
+    linked_b = {j for lk in links for j in lk[1]}
     out = []
     for k in np.argsort(-np.asarray(conf), kind="stable"):
         if conf[k] < low or len(out) >= limit:
@@ -420,6 +443,6 @@ def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: f
             continue
         i, j = cands.pairs[k]
         (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
-        if ka == 1 and kb == 1 and (sa, sb) not in linked:
+        if ka == 1 and kb == 1 and sa not in linked_a and sb not in linked_b:
             out.append(([sa], [sb], float(conf[k])))
     return out
