@@ -275,8 +275,10 @@ class EmbeddingCache:
     path : the SQLite file (created with its folder when missing).
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, dtype=np.float32):
         self.path = Path(path)
+        #: How values are stored (float32; the token-state cache of :mod:`storydiff.tokens` float16).
+        self.dtype = np.dtype(dtype)
         self._local = threading.local()
         self._memory: dict[str, np.ndarray] = {}
         self._disk = True  # False once the file cannot be used: memory only
@@ -372,9 +374,9 @@ class EmbeddingCache:
                         f"SELECT key, dim, data FROM vecs WHERE key IN ({','.join('?' * len(chunk))})", chunk
                     ).fetchall()
                     for k, d, data in rows:
-                        ok = (isinstance(data, bytes) and isinstance(d, int) and d > 0 and len(data) == 4 * d
-                              and (dim is None or d == dim))
-                        vec = np.frombuffer(data, dtype=np.float32) if ok else None
+                        ok = (isinstance(data, bytes) and isinstance(d, int) and d > 0
+                              and len(data) == self.dtype.itemsize * d and (dim is None or d == dim))
+                        vec = np.frombuffer(data, dtype=self.dtype) if ok else None
                         if vec is None or not np.all(np.isfinite(vec)):
                             damaged += 1
                             continue
@@ -405,7 +407,7 @@ class EmbeddingCache:
         if conn is None:
             self._memory.update(items)
             return
-        rows = [(k, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
+        rows = [(k, int(v.shape[0]), np.ascontiguousarray(v, dtype=self.dtype).tobytes()) for k, v in items.items()]
         try:
             for attempt in range(20):  # another process writing: wait for it
                 try:

