@@ -295,6 +295,7 @@ class E5Tokens:
                 self._kept.popitem(last=False)
         return out
 
+
 _META = "\u2581"  # SentencePiece's metaspace
 
 
