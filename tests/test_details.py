@@ -45,6 +45,16 @@ def test_number_words_do_not_make_a_difference_on_their_own():
     assert [(x.kind, x.a, x.b) for x in d] == [("number", "13", "26")]
 
 
+def test_round_numbers_in_the_plural_are_about_as_many_in_both_languages():
+    """"Hundreds of them" is as approximate as "Hunderte": never read as exactly 100 (text2num
+    makes "hundreds" 100), so a sentence without a number is no number change."""
+    assert extract_numbers("Hundreds of them are fighting, thousands more wait.", "en") == [
+        ("~100", "Hundreds"), ("~1000", "thousands")]
+    assert compare_details("Hundreds of them are already fighting alongside the Ukrainians.",
+                           "Jetzt kämpfen auch Belarussen und Russen für die Ukraine.", "en", "de") == []
+    assert compare_details("Hunderte kämpfen bereits.", "Hundreds are already fighting.", "de", "en") == []
+
+
 def test_missing_number_is_a_detail():
     d = compare_details("Veteranen, die in der Donbass-Region kämpften.",
                         "veterans who fought in the Donbass region in 2014-2015.", "de", "en")

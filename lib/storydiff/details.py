@@ -150,6 +150,7 @@ _ORDINALS = {w: i + 1 for names in (
 _ORDINAL_WORD = re.compile(
     r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)|"
     r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft)(?:e|en|er|es|em))\b", re.I)
+_KEEP_AS_WORDS = re.compile(_ORDINAL_WORD.pattern + r"|\b(?:dozens|hundreds|thousands|millions|billions)\b", re.I)
 
 
 def _number_words(text: str, language: str) -> str:
@@ -163,9 +164,11 @@ def _number_words(text: str, language: str) -> str:
     if language in _TEXT2NUM:
         from text_to_num import alpha2digit
 
-        # ordinal words stay words ("third party", "zum dritten Mal"): set aside while converting
-        kept = [m.group(0) for m in _ORDINAL_WORD.finditer(text)]
-        work = _ORDINAL_WORD.sub("\ue000", text)
+        # ordinal words stay words ("third party", "zum dritten Mal"), and so do round numbers in
+        # the plural ("hundreds of them" is about as many as "Hunderte", not exactly 100, which
+        # text2num would make of it): set aside while converting
+        kept = [m.group(0) for m in _KEEP_AS_WORDS.finditer(text)]
+        work = _KEEP_AS_WORDS.sub("\ue000", text)
         try:
             work = alpha2digit(work, language)
         except Exception:  # noqa: BLE001 - a text text2num cannot read keeps its words
