@@ -452,10 +452,12 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
 _CACHES: dict[Path, EmbeddingCache] = {}
 
 
-def default_cache() -> EmbeddingCache:
-    path = default_cache_dir() / "embeddings.sqlite"
+def default_cache(name: str = "embeddings.sqlite", dtype=np.float32) -> EmbeddingCache:
+    """The cache file ``name`` in :func:`default_cache_dir`, one object per file and process
+    (``tokens.sqlite``, half precision: the token states of :mod:`storydiff.tokens`)."""
+    path = default_cache_dir() / name
     if path not in _CACHES:
-        _CACHES[path] = EmbeddingCache(path)
+        _CACHES[path] = EmbeddingCache(path, dtype=dtype)
     return _CACHES[path]
 
 

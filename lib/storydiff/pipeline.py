@@ -77,21 +77,25 @@ AUTO_CLUSTER_FROM = 1000
 
 # --- what each task runs -------------------------------------------------------------------------
 def _held_writes(fn):
-    """Run a task with the embedding cache writing in large transactions, all written when the task
-    ends (workers writing small batches to one file wait on each other's locks)."""
+    """Run a task with the embedding cache and the token-state cache writing in large
+    transactions, all written when the task ends (workers writing small batches to one file wait
+    on each other's locks)."""
     import functools
 
     @functools.wraps(fn)
     def task(*args):
         from .embed import default_cache
+        from .tokens import token_cache
 
-        cache = default_cache()
-        cache.hold = 2000
+        caches = (default_cache(), token_cache())
+        for cache in caches:
+            cache.hold = 2000
         try:
             return fn(*args)
         finally:
-            cache.flush()
-            cache.hold = 0
+            for cache in caches:
+                cache.flush()
+                cache.hold = 0
 
     return task
 

