@@ -272,8 +272,8 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
             for m in scorer.METRICS:
                 tot[m] = [x + y for x, y in zip(tot[m], c[m], strict=True)]
         if review_cut is not None:
-            rev = (review_pairs(it["prep"].scores, it["cands"], conf[it["name"]], chosen, low=review_cut,
-                                high=cut) if it["cands"] is not None else [])
+            rev = (review_pairs(it["prep"].scores, it["cands"], conf[it["name"]], chosen, low=review_cut)
+                   if it["cands"] is not None else [])
             n_review += len(rev)
             review_right += sum(1 for a, b, _ in rev if (a[0], b[0]) in it["gold_pairs"])
             got = {(i, j) for lk in chosen + rev for i in lk[0] for j in lk[1]}

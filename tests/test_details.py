@@ -21,7 +21,7 @@ from storydiff.names import names_match
         ("in the 89th minute", "en", ["89"]),
         ("shortly before 1 p.m.", "en", ["time:13:00"]),
         ("kurz vor 13 Uhr", "de", ["time:13:00"]),
-        ("in der Nacht zum Sonntag", "de", ["weekday:Saturday"]),
+        ("in der Nacht zum Sonntag", "de", ["weekday:Saturday/Sunday"]),
         ("third party staff", "en", []),
     ],
 )
@@ -78,6 +78,7 @@ def test_quote_on_one_side_only():
          "These were the third and fourth victories of the season for Ackermann."),
         ("Der Notruf ging um kurz vor 13 Uhr ein.", "The emergency call came in shortly before 1 p.m."),
         ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Saturday night."),
+        ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened early on Sunday."),
         ("Direkt vor dem Flug am Montag wurden alle getestet.", "Everyone was tested immediately before the flight."),
     ],
 )
@@ -95,3 +96,9 @@ def test_a_name_kept_beside_a_replaced_one_is_no_translation():
     d = compare_details("Böser Blick gegen Donald Trump ging um die Welt",
                         "Mad look at Donald Everton goes around the world", "de", "en", word_sim=word_sim)
     assert [(x.kind, x.a, x.b) for x in d] == [("name", "Trump", "Everton")]
+
+
+def test_a_night_between_two_days_differs_from_a_third_day():
+    d = compare_details("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Tuesday.",
+                        "de", "en")
+    assert [(x.kind, x.a, x.b) for x in d] == [("date", "Nacht zum Sonntag", "Tuesday")]

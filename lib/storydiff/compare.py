@@ -707,7 +707,7 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
         cut = max(cut, _cut(judge.unrelated_cut, model.unrelated_cut))
     links = [lk for lk in select_links(sc, cands, conf, merge_gain=params.merge_gain) if lk[3] >= cut]
     review = [Review(tuple(x), tuple(y), round(p, 3))
-              for x, y, p in review_pairs(sc, cands, conf, links, low=review_low, high=cut)]
+              for x, y, p in review_pairs(sc, cands, conf, links, low=review_low)]
     return links, review
 
 

@@ -239,8 +239,9 @@ def _numbers_of(text: str, language: str) -> tuple[tuple[str, str], ...]:
         elif unit.startswith("a") and hour == 12:
             hour = 0
         take(m, f"time:{hour:02d}:{m.group(2) or '00'}")
-    for m in _NIGHT_BEFORE.finditer(text):  # "in der Nacht zum Sonntag" is Saturday night
-        take(m, f"weekday:{_DAY_NAMES[(_WEEKDAYS[m.group(1).lower()] - 1) % 7]}")
+    for m in _NIGHT_BEFORE.finditer(text):  # "in der Nacht zum Sonntag": Saturday night, Sunday's small hours
+        day = _WEEKDAYS[m.group(1).lower()]
+        take(m, f"weekday:{_DAY_NAMES[(day - 1) % 7]}/{_DAY_NAMES[day]}")
     for m in _WEEKDAY.finditer(text):
         take(m, f"weekday:{_DAY_NAMES[_WEEKDAYS[m.group(1).lower()]]}")
     for m in _NUM.finditer(text):
@@ -312,7 +313,15 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
     return left
 
 
+def _days(value: str) -> set[str]:
+    """The days a ``weekday:`` value may mean: one, or two for a night ("weekday:Saturday/Sunday")."""
+    return set(value[len("weekday:"):].split("/")) if value.startswith("weekday:") else set()
+
+
 def _multiset_diff(xs: list[str], ys: list[str]) -> list[str]:
+    """The values of ``xs`` that ``ys`` does not have (each of ``ys`` matches once): a number
+    written as a word (``~3``) matches the digits, and a night between two days matches either
+    day (German "Nacht zum Samstag" is rendered both "Friday night" and "Saturday night")."""
     rest = list(ys)
     out = []
     for x in xs:
@@ -322,7 +331,12 @@ def _multiset_diff(xs: list[str], ys: list[str]) -> list[str]:
                 rest.remove(cand)
                 break
         else:
-            out.append(x)
+            days = _days(x)
+            night = next((y for y in rest if days & _days(y) and ("/" in x or "/" in y)), None)
+            if night is None:
+                out.append(x)
+            else:
+                rest.remove(night)
     return out
 
 
