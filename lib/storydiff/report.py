@@ -199,8 +199,8 @@ def describe(comp, *, examples: int = 3) -> str:
         f"and drops {s.get('a_dropped_sentences', 0)}. {b} adds {s.get('b_added_sentences', 0)} "
         "sentences of its own."
         + (f" Each link has a *confidence* (0 to 1): the judged chance that a person would draw it; "
-           f"{len(comp.review)} more pair{'s' if len(comp.review) != 1 else ''} fell just below the cut and "
-           "need review (their sentences count as dropped and added until a person accepts them)."
+           f"{len(comp.review)} more pair{'s' if len(comp.review) != 1 else ''} of free sentences "
+           "may be links too and need review (their sentences count as dropped and added until a person accepts them)."
            if comp.settings.get("order") == "free" else "")
         + (" " + html.escape(comp.story.in_words(), quote=False)
            if comp.story is not None and comp.story.same_story else "")
