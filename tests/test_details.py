@@ -102,3 +102,13 @@ def test_a_night_between_two_days_differs_from_a_third_day():
     d = compare_details("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Tuesday.",
                         "de", "en")
     assert [(x.kind, x.a, x.b) for x in d] == [("date", "Nacht zum Sonntag", "Tuesday")]
+
+
+def test_a_quoted_title_is_a_name():
+    """After an opening quote every word is capitalised, so a quoted name in title case is found by
+    its two capitalised words (a quoted sentence begins with one, or with a function word)."""
+    d = compare_details('Danach besuchte er noch den Stripclub "Magic City" in Atlanta.',
+                        "Then he visited the “Lukas City” strip club in Atlanta.", "de", "en")
+    assert [(x.kind, x.a, x.b) for x in d] == [("name", "Magic", "Lukas")]
+    assert compare_details("Er sagte: „Die Lage ist ernst“, und ging.",
+                           "He said: “The situation is serious”, and left.", "de", "en") == []

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["NameParams", "STOPWORDS", "capitalised_names", "different_people", "extract_names", "fold",
-           "given_names", "name_candidates", "name_hits", "names_match", "tagged_names"]
+           "given_names", "name_candidates", "name_hits", "names_match", "quoted_names", "tagged_names"]
 
 
 @dataclass(frozen=True)
@@ -212,6 +212,29 @@ def extract_names(text: str) -> list[str]:
     return names
 
 
+_OPENING_QUOTES = "\"“„«‹‚'"
+
+
+def quoted_names(text: str) -> list[str]:
+    """The first word of a quoted title in title case, which :func:`extract_names` leaves out
+    (after an opening quote any word is capitalised): two capitalised words, neither a function
+    word, right after the quote, as in the “Magic City” strip club. A quoted sentence ("Die
+    Lage ist ernst") begins with one capitalised word only, or with a function word.
+
+    >>> quoted_names('He visited the “Magic City” club and said „Wir kommen wieder".')
+    ['Magic']
+    """
+    out = []
+    toks = list(TOKEN.finditer(text))
+    for m1, m2 in zip(toks, toks[1:], strict=False):
+        before = text[:m1.start()].rstrip()
+        if (before and before[-1] in _OPENING_QUOTES and not text[m1.end():m2.start()].strip()
+                and len(m1.group(0)) >= 2 and m1.group(0).lower() not in STOPWORDS
+                and m2.group(0).lower() not in STOPWORDS):
+            out.append(m1.group(0).strip("’'-"))
+    return out
+
+
 _DE_DETERMINER = re.compile(
     r"(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein\w*|sein\w*|ihr\w*|unser\w*|"
     r"dies\w*|jed\w*|viel\w*|all\w*|zum|zur|im|am|vom|beim|ins)$", re.IGNORECASE)
@@ -285,13 +308,15 @@ def name_candidates(text: str, language: str | None = None) -> list[str]:
     ['Russia', 'Worms']
     """
     tagged = tagged_names(text, language) if language else None
+    quoted = quoted_names(text)
     if tagged is None:
-        found = extract_names(text)
+        found = extract_names(text) + quoted
     else:
         found = list(tagged) + capitalised_names(text, language)
         if language == "en":
             nouns = {tok for tok, tag in _tags(text, language) if tag.startswith(("NN", "NP"))}
             found = list(tagged) + [n for n in capitalised_names(text, language) if n in nouns]
+        found += quoted
     out = []
     for tok in found:
         for part in tok.split("-"):
