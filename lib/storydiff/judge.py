@@ -427,14 +427,14 @@ def select_links(sc, cands: Candidates, conf: np.ndarray, *, merge_gain: float,
     return out
 
 
-def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: float, high: float | None = None,
+def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: float,
                  limit: int | None = None):
-    """Candidate 1-1 pairs a person should look at: confidence at least ``low`` (and below ``high``
-    when given), both units in none of ``links`` (``(A ids, B ids, ...)``; a review pair's units
-    stay dropped and added until a person accepts it), most confident first, at most ``limit`` of
-    them (default: as many as A has units that may be linked). A unit may appear in several: they
-    are alternatives to choose from. Without ``high``, a pair above the link cut whose units were
-    left free (a rival candidate took one of them and then fell below the cut) is offered too."""
+    """Candidate 1-1 pairs a person should look at: confidence at least ``low``, both units in none
+    of ``links`` (``(A ids, B ids, ...)``; a review pair's units stay dropped and added until a
+    person accepts it), most confident first, at most ``limit`` of them (default: as many as A has
+    units that may be linked). A unit may appear in several: they are alternatives to choose from.
+    A pair above the link cut whose units were left free (a rival candidate took one of them and
+    then fell below the cut) is offered too."""
     limit = int(sc.a_ok.sum()) if limit is None else limit
     linked_a = {i for lk in links for i in lk[0]}
     linked_b = {j for lk in links for j in lk[1]}
@@ -442,8 +442,6 @@ def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: f
     for k in np.argsort(-np.asarray(conf), kind="stable"):
         if conf[k] < low or len(out) >= limit:
             break
-        if high is not None and conf[k] >= high:
-            continue
         i, j = cands.pairs[k]
         (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
         if ka == 1 and kb == 1 and sa not in linked_a and sb not in linked_b:

