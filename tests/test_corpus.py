@@ -125,6 +125,17 @@ def test_plain_text_language_is_detected(tmp_path, text, lang):
     assert load_text(p).language == lang
 
 
+def test_a_language_code_that_does_not_exist_is_refused(tmp_path):
+    p = tmp_path / "plain.txt"
+    p.write_text("Le texte est court.", encoding="utf-8")
+    assert load_text(p, language="fr").language == "fr"
+    with pytest.raises(CorpusError, match="not a two-letter ISO 639-1 code"):
+        load_text(p, language="xx")
+    r = subprocess.run([sys.executable, "-m", "storydiff.cli", "compare", str(p), str(p), "--lang-a", "xx"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "xx" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_cli_bad_corpus_file_is_one_line_no_traceback(tmp_path):
     _bad(tmp_path, "bad.md", b"---\nid: x\nlanguage: xx\n---\nText.\n")
     r = subprocess.run([sys.executable, "-m", "storydiff.cli", "tour", str(tmp_path)],

@@ -432,12 +432,20 @@ def load_text(
     if detected and (not _ISO.match(language) or languages is not None and language not in tuple(languages)):
         raise CorpusError(f"{p}: could not tell the language of this text (the detector says {language!r}); "
                           "give it, e.g. `--lang-a de` for A or `--lang-b en` for B, or language=... in Python")
-    if not _ISO.match(language):
-        raise CorpusError(f"{p}: language {_short_repr(language)} is not a two-letter ISO code such as de or en")
+    if not _ISO.match(language) or not _known_language(language):
+        raise CorpusError(f"{p}: language {_short_repr(language)} is not a two-letter ISO 639-1 code such as "
+                          "de or en")
     if languages is not None:
         language = _check_language(language, p, "language", languages)
     return Article(id=id or slugify(p.stem) or "article", language=language, text=text,
                    source=str(p))
+
+
+def _known_language(code: str) -> bool:
+    """True for a language code in the IANA registry (``langcodes``): "fr" is, "xx" is not."""
+    import langcodes
+
+    return langcodes.tag_is_valid(code)
 
 
 def detect_language(text: str) -> str:
