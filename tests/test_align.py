@@ -271,3 +271,42 @@ def test_mean_windows_embed_no_joined_text_and_average_the_units(monkeypatch):
         AlignParams(windows="avg")
     with pytest.raises(ValueError, match="not 'avg'"):
         FactParams(windows="avg")
+
+
+# --- a link takes in the sentence beside it that holds what the other side says more ---------------
+JOIN_DE = ["Der Stadtrat hat am Dienstag den Bau einer neuen Brücke über den Main beschlossen.",
+           "Als die alte Brücke im Winter gesperrt werden musste, habe die Stadt schnell handeln müssen.",
+           "Normalerweise dauere die Planung bis zu vier Jahre.",
+           "Anwohner hatten sich seit Jahren über den Verkehr in der Altstadt beschwert."]
+JOIN_EN = ["On Tuesday the city council approved the construction of a new bridge over the Main.",
+           "When the old bridge had to be closed in winter, the city had to act quickly; planning "
+           "normally takes up to four years."]
+
+
+def joined(de, en, links):
+    from storydiff.details import compare_details
+    from storydiff.judge import join_neighbours
+    from storydiff.segment import Unit
+
+    ua = [Unit(i, t, 0, len(t)) for i, t in enumerate(de)]
+    ub = [Unit(j, t, 0, len(t)) for j, t in enumerate(en)]
+
+    def details_of(x, y):
+        return compare_details(" ".join(de[i] for i in x), " ".join(en[j] for j in y), "de", "en")
+
+    assert [d.kind for d in details_of((1,), (1,))] == ["number"]  # "four years" only in B
+    return [(a, b) for a, b, _, _ in join_neighbours(links, ua, ub, details_of, max_merge=3)]
+
+
+def test_a_link_takes_in_the_free_neighbour_that_gives_its_missing_number():
+    assert joined(JOIN_DE, JOIN_EN, [((0,), (0,), 0.9, 0.99), ((1,), (1,), 0.8, 0.7)]) == [
+        ((0,), (0,)), ((1, 2), (1,))]
+
+
+def test_no_neighbour_is_taken_in_when_it_is_linked_or_does_not_give_the_number():
+    # the neighbour is in another link
+    assert joined(JOIN_DE, JOIN_EN, [((1,), (1,), 0.8, 0.7), ((2,), (0,), 0.1, 0.2)]) == [
+        ((1,), (1,)), ((2,), (0,))]
+    # the neighbour says something else
+    other = JOIN_DE[:2] + ["Die Planung sei schwierig gewesen."] + JOIN_DE[3:]
+    assert joined(other, JOIN_EN, [((1,), (1,), 0.8, 0.7)]) == [((1,), (1,))]

@@ -98,6 +98,22 @@ def test_a_name_kept_beside_a_replaced_one_is_no_translation():
     assert [(x.kind, x.a, x.b) for x in d] == [("name", "Trump", "Everton")]
 
 
+def test_one_german_name_for_two_english_words_is_a_translation():
+    """"Ostsee" is "the Baltic Sea": Baltic's best match is the phrase, not the word alone (Ostsee
+    is closer to "Sea" than to "Baltic"). A replaced name beside it is still a change."""
+    from storydiff.embed import embed
+
+    def word_sim(xs, ys):
+        return embed(xs) @ embed(ys).T
+
+    de = "Der Windstrom aus Nord- und Ostsee stieg um ein Fünftel."
+    assert compare_details(de, "Wind power from the North Sea and Baltic Sea rose by a fifth.", "de", "en",
+                           word_sim=word_sim) == []
+    d = compare_details("Der Windstrom aus der Ostsee erreichte Rostock.",
+                        "Wind power from the Baltic Sea reached Hamburg.", "de", "en", word_sim=word_sim)
+    assert [(x.kind, x.a, x.b) for x in d] == [("name", "Rostock", "Hamburg")]
+
+
 def test_a_night_between_two_days_differs_from_a_third_day():
     d = compare_details("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Tuesday.",
                         "de", "en")

@@ -20,7 +20,7 @@ from .align import AlignParams, InOrderParams, check_windows, in_order, moved_fl
 from .corpus import Article
 from .details import NO_SPACES, Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
-from .judge import JudgeParams, candidate_features, load_model, review_pairs, select_links
+from .judge import JudgeParams, candidate_features, join_neighbours, load_model, review_pairs, select_links
 from .marks import Mark, link_marks
 from .segment import Unit, segment, segment_lines
 
@@ -573,7 +573,8 @@ def compare(
     if prep.scores is not None and order == "monotone":
         raw = _in_order_links(prep, in_order or InOrderParams(), params)
     elif prep.scores is not None:
-        raw, review = _judged_links(prep, a, b, model, judge, params, story)
+        details_of = _details_of(ua, ub, a.language, b.language, enc, detail_params)
+        raw, review = _judged_links(prep, a, b, model, judge, params, story, details_of)
     pos = [((lk_a[0] + lk_a[-1]) / 2, (lk_b[0] + lk_b[-1]) / 2) for lk_a, lk_b, _, _ in raw]
     moved = moved_flags(pos) if order == "free" else [False] * len(raw)
 
@@ -616,16 +617,26 @@ def compare(
     return comp
 
 
-def _link_judge(ua, ub, a_lang, b_lang, enc, detail_params):
-    """``f(A ids, B ids) -> (status, details, marks)`` for a link between these units."""
+def _details_of(ua, ub, a_lang, b_lang, enc, detail_params):
+    """``f(A ids, B ids) -> [Detail]`` for a link between these units."""
 
     def word_sim(xs, ys):
         return embed(xs, enc) @ embed(ys, enc).T
 
-    def judge_link(ids_a, ids_b):
+    def details_of(ids_a, ids_b):
         ta = " ".join(ua[i].text for i in ids_a)
         tb = " ".join(ub[j].text for j in ids_b)
-        details = compare_details(ta, tb, a_lang, b_lang, word_sim=word_sim, params=detail_params)
+        return compare_details(ta, tb, a_lang, b_lang, word_sim=word_sim, params=detail_params)
+
+    return details_of
+
+
+def _link_judge(ua, ub, a_lang, b_lang, enc, detail_params):
+    """``f(A ids, B ids) -> (status, details, marks)`` for a link between these units."""
+    details_of = _details_of(ua, ub, a_lang, b_lang, enc, detail_params)
+
+    def judge_link(ids_a, ids_b):
+        details = details_of(ids_a, ids_b)
         marks = link_marks([ua[i] for i in ids_a], [ub[j] for j in ids_b], details, _word_matcher(), a_lang, b_lang)
         return ("changed" if details else "same"), tuple(details), marks
 
@@ -683,9 +694,9 @@ def _story_check(a: Article, b: Article, model) -> StoryCheck:
 
 
 def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgeParams, params: AlignParams,
-                  story: StoryCheck):
+                  story: StoryCheck, details_of):
     """Links ``(A ids, B ids, cosine, confidence)`` and review pairs of the free-order decision
-    (see :mod:`storydiff.judge`)."""
+    (see :mod:`storydiff.judge`); ``details_of(A ids, B ids)`` gives a link's details."""
     sc = prep.scores
     a_texts, b_texts = [u.text for u in prep.a_units], [u.text for u in prep.b_units]
     second = "e5" if "e5_prior_z" in model.features else None  # the fast model does without
@@ -706,6 +717,8 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
         review_low = max(review_low, cut)
         cut = max(cut, _cut(judge.unrelated_cut, model.unrelated_cut))
     links = [lk for lk in select_links(sc, cands, conf, merge_gain=params.merge_gain) if lk[3] >= cut]
+    if judge.join_neighbours:
+        links = join_neighbours(links, prep.a_units, prep.b_units, details_of, max_merge=params.max_merge)
     review = [Review(tuple(x), tuple(y), round(p, 3))
               for x, y, p in review_pairs(sc, cands, conf, links, low=review_low)]
     return links, review

@@ -298,18 +298,32 @@ def _tokens(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_TWO_NAMES = re.compile(r"(?=\b([A-ZÄÖÜ][\w’'-]*\w [A-ZÄÖÜ][\w’'-]*\w))")
+
+
 def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str], word_sim,
-               p: DetailParams) -> list[str]:
+               p: DetailParams, own_text: str = "") -> list[str]:
     """Names with no spelling match among ``other_tokens`` and (when ``word_sim`` is given) no
     translation there: a word of the other side whose vector is at least ``word_match`` similar
-    and whose most similar word on this side (``own_tokens``) is this name. So *Donald* in "Donald
-    Everton" is no translation of *Trump* in "Donald Trump": Donald's best match is Donald."""
+    and whose most similar word or two-name phrase on this side (``own_tokens``, and in
+    ``own_text`` two capitalised words in a row) is this name or a phrase with it. So *Donald* in
+    "Donald Everton" is no translation of *Trump* in "Donald Trump": Donald's best match is Donald;
+    and *Baltic* in "the Baltic Sea" is one of "Ostsee", whose best match is "Baltic Sea"."""
     left = [x for x in names if not any(names_match(x, y, p.name_ratio) for y in other_tokens if len(y) >= 2)]
     if left and word_sim is not None and other_tokens:
-        sims = np.asarray(word_sim(left, other_tokens))
-        back = np.asarray(word_sim(other_tokens, own_tokens)).max(axis=1) if own_tokens else sims.max(axis=0)
-        left = [x for x, row in zip(left, sims, strict=True)
-                if not ((row >= p.word_match) & (row >= back - 1e-6)).any()]
+        phrases = list(dict.fromkeys(_TWO_NAMES.findall(own_text)))
+        forms = [[x] + [ph for ph in phrases if x in ph.split()] for x in left]
+        flat = [f for fs in forms for f in fs]
+        sims = np.asarray(word_sim(flat, other_tokens))
+        own = own_tokens + phrases
+        back = np.asarray(word_sim(other_tokens, own)).max(axis=1) if own_tokens else sims.max(axis=0)
+        ok = ((sims >= p.word_match) & (sims >= back - 1e-6)).any(axis=1)
+        keep, k = [], 0
+        for x, fs in zip(left, forms, strict=True):
+            if not ok[k:k + len(fs)].any():
+                keep.append(x)
+            k += len(fs)
+        left = keep
     return left
 
 
@@ -395,9 +409,9 @@ def compare_details(
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
     tok_a, tok_b = _tokens(a_text), _tokens(b_text)
-    new_b = _unmatched(name_candidates(b_text, b_lang), tok_b, tok_a, word_sim, p)
+    new_b = _unmatched(name_candidates(b_text, b_lang), tok_b, tok_a, word_sim, p, b_text)
     if new_b:
-        lost_a = _unmatched(name_candidates(a_text, a_lang), tok_a, tok_b, word_sim, p)
+        lost_a = _unmatched(name_candidates(a_text, a_lang), tok_a, tok_b, word_sim, p, a_text)
         if lost_a:
             details.append(Detail("name", lost_a[0], new_b[0]))
 

