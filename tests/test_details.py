@@ -114,6 +114,18 @@ def test_one_german_name_for_two_english_words_is_a_translation():
     assert [(x.kind, x.a, x.b) for x in d] == [("name", "Rostock", "Hamburg")]
 
 
+def test_a_german_noun_the_tagger_knows_is_no_name_but_a_river_is():
+    """The tagger calls Festzug, Halbjahr and Saale common nouns in a sentence; Festzug and Halbjahr
+    are nouns (no name reading, never used in English), Saale is a river (it has a name reading)."""
+    d = compare_details("Der Höhepunkt war der historische Festzug im ersten Halbjahr.",
+                        "The highlight was the historic parade through Spa in the first half of the year.", "de", "en")
+    assert d == []
+    d = compare_details("Dafür fehlen die Höhepunkte, allen voran Saale brennt am Freitagabend.",
+                        "However, the highlights were missing, particularly Nellingen burning on Friday evening.",
+                        "de", "en")
+    assert [(x.kind, x.a, x.b) for x in d] == [("name", "Saale", "Nellingen")]
+
+
 def test_a_night_between_two_days_differs_from_a_third_day():
     d = compare_details("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Tuesday.",
                         "de", "en")

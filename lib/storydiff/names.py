@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["NameParams", "STOPWORDS", "capitalised_names", "different_people", "extract_names", "fold",
-           "given_names", "name_candidates", "name_hits", "names_match", "quoted_names", "tagged_names"]
+           "german_noun", "given_names", "name_candidates", "name_hits", "names_match", "quoted_names", "tagged_names"]
 
 
 @dataclass(frozen=True)
@@ -243,12 +243,12 @@ _DE_NOUN_SUFFIX = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "n
                    "lein", "ment", "ie", "ik", "ur", "enz", "anz", "ei", "ter", "ler", "ner", "en", "e")
 
 
-def capitalised_names(text: str, language: str) -> list[str]:
+def capitalised_names(text: str, language: str, noun_endings: bool = True) -> list[str]:
     """Name candidates without a tagger: :func:`extract_names`, not the first word of a line
     (headlines have no full stop), no function word; in German a capitalised word right after an
-    article or determiner ("die Armee", "seine Einheit") or with a common noun ending (-ung,
-    -heit, ...) is taken for a noun. A heuristic: it drops a few names ("die Ukraine") and keeps
-    a few nouns, and it is fast enough for a whole corpus."""
+    article or determiner ("die Armee", "seine Einheit") or (with ``noun_endings``) with a common
+    noun ending (-ung, -heit, ..., -e) is taken for a noun. A heuristic: it drops a few names ("die
+    Ukraine", "Saale") and keeps a few nouns, and it is fast enough for a whole corpus."""
     keep, pos = [], 0
     for n in extract_names(text):
         at = text.find(n, pos)
@@ -257,10 +257,34 @@ def capitalised_names(text: str, language: str) -> list[str]:
             continue
         before = text[max(0, at - 12):at].split()
         if language == "de" and (before and _DE_DETERMINER.match(before[-1])
-                                 or n.lower().endswith(_DE_NOUN_SUFFIX) and not n.isupper()):
+                                 or noun_endings and _noun_ending(n)):
             continue
         keep.append(n)
     return keep
+
+
+def _noun_ending(word: str) -> bool:
+    return word.lower().endswith(_DE_NOUN_SUFFIX) and not word.isupper()
+
+
+@lru_cache(maxsize=50_000)
+def german_noun(word: str) -> bool:
+    """Whether a capitalised German word that the tagger did not call a name in its sentence is a
+    common noun: HanTa, asked about the word alone, gives it no proper-noun reading, and it has a
+    common noun ending or English text never uses it (wordfreq's English word list). So *Festzug*,
+    *Halbjahr* and *Partie* are nouns; *Saale* (a river, and a reading as a name), *Habeck* and
+    *Lauterbach* (tagged as nouns, but written in English news) are not.
+
+    >>> [german_noun(w) for w in ("Festzug", "Halbjahr", "Partie", "Saale", "Habeck")]
+    [True, True, True, False, False]
+    """
+    if any(tag == "NE" for tag, _ in _tagger("de").tag_word(word)):
+        return False
+    if _noun_ending(word):
+        return True
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") == 0
 
 
 _TAG_TOKEN = re.compile(r"\w[\w’'-]*\w|\w|[^\w\s]")
@@ -299,9 +323,9 @@ def tagged_names(text: str, language: str) -> tuple[str, ...] | None:
 
 def name_candidates(text: str, language: str | None = None) -> list[str]:
     """Names in one sentence or link: the tagger's proper nouns, and the tagger's misses among
-    :func:`capitalised_names` (in German all of those, in English those tagged as nouns, not
-    adjectives such as *Tsarist*); :func:`extract_names` for other languages. Hyphenated words
-    are split, function words dropped, each name once.
+    :func:`capitalised_names` (in German those that are not :func:`german_noun`, in English those
+    tagged as nouns, not adjectives such as *Tsarist*); :func:`extract_names` for other languages.
+    Hyphenated words are split, function words dropped, each name once.
 
     >>> name_candidates("Die Einheiten kämpfen für ihr Heimatland an der Seite von Kulazhanka.", "de")
     ['Kulazhanka']
@@ -313,11 +337,13 @@ def name_candidates(text: str, language: str | None = None) -> list[str]:
     if tagged is None:
         found = extract_names(text) + quoted
     else:
-        found = list(tagged) + capitalised_names(text, language)
-        if language == "en":
+        if language == "de":
+            more = [n for n in capitalised_names(text, language, noun_endings=False)
+                    if n in tagged or not german_noun(n)]
+        else:
             nouns = {tok for tok, tag in _tags(text, language) if tag.startswith(("NN", "NP"))}
-            found = list(tagged) + [n for n in capitalised_names(text, language) if n in nouns]
-        found += quoted
+            more = [n for n in capitalised_names(text, language) if n in nouns]
+        found = list(tagged) + more + quoted
     out = []
     for tok in found:
         for part in tok.split("-"):
