@@ -175,6 +175,8 @@ def main(argv=None) -> int:
          f"{f(peer['link_pairs']['F1'])} ({f(peer['link_pairs']['P'])} / {f(peer['link_pairs']['R'])})", ""),
         ("real-pairs link strict F1", f(real["link_strict"]["F1"]), ""),
         ("real-pairs only_a F1 / only_b F1", f"{f(real['only_a']['F1'])} / {f(real['only_b']['F1'])}", ">= 0.9"),
+        ("real-pairs changed R / P; share of changed gold links at a link",
+         f"{f(real['changed']['R'])} / {f(real['changed']['P'])}; {f(real['changed_at_link']['R'])}", ""),
         ("real-pairs gold link pairs covered by links + review", f"{cover:.2f} ({n_review} review entries, "
          f"{n_a} A units)", ">= 0.9"),
         ("different-story pairs (SemEval train, Overall >= 3.5): links drawn",
