@@ -433,14 +433,15 @@ def select_links(sc, cands: Candidates, conf: np.ndarray, *, merge_gain: float,
 def join_neighbours(links: list, units_a, units_b, details_of, *, max_merge: int) -> list:
     """Links that take in an adjacent free sentence which holds what their other side says more.
 
-    One outlet often says in one sentence what the other says in two ("... had to respond quickly;
-    the review normally takes up to three weeks" / "... schnell reagieren müssen. Normalerweise
-    dauere die Prüfung bis zu drei Wochen."). The judge links the best-matching pair, and the link
-    then reports a number, date or name that one side "lacks". When a sentence beside the link's
-    shorter side is in no link and joining it makes such a difference go away, without any new
-    difference, it is joined; the most differences removed first, repeated while it helps, up to
-    ``max_merge`` sentences a side. A difference in length alone ("partial") is no reason: any
-    neighbour shortens that gap (joining for it measured worse on real-pairs, P 0.658 -> 0.581).
+    One outlet often says in one sentence what the other says in two ("... the city had to act
+    quickly; planning normally takes up to four years" / "... habe die Stadt schnell handeln
+    müssen. Normalerweise dauere die Planung bis zu vier Jahre."). The judge links the
+    best-matching pair, and the link then reports a number, date or name that one side "lacks".
+    When a sentence beside either side of the link is in no link and joining it makes such a
+    difference go away, without any new difference, it is joined (the neighbour that leaves the
+    fewest differences), again while it helps, up to ``max_merge`` sentences a side. A difference
+    in length alone ("partial") is no reason: any neighbour shortens that gap (joining for it
+    measured worse on real-pairs, P 0.658 -> 0.581).
 
     ``links`` are ``(A ids, B ids, cosine, confidence)``; ``details_of(A ids, B ids)`` returns a
     link's :class:`storydiff.details.Detail` list. Returns the links in the same order.

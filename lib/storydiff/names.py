@@ -7,9 +7,10 @@ One home for what :mod:`storydiff.details` (names inside a link) and :mod:`story
   models ship inside the package) for proper nouns; :func:`capitalised_names` takes capitalised
   words that are not sentence-initial, not function words and, in German, not nouns by their
   article or ending (a heuristic, fast enough for whole corpora); :func:`name_candidates` joins
-  the two for one link (the tagger misses rare names such as *Eggenfelden* or *Saale*, the
-  heuristic keeps some nouns), with :func:`quoted_names` (a quoted title, “Magic City”, where
-  every word would be capitalised anyway);
+  the two for one link (the tagger misses rare names such as *Saale* or *Habeck*), where a German
+  word the tagger misses is checked by :func:`german_noun` instead of by its ending (HanTa on the
+  word alone, and whether English ever uses it: *Festzug* is a noun, *Saale* a name), with
+  :func:`quoted_names` (a quoted title, “Magic City”, where every word would be capitalised anyway);
 - **matching spellings**: :func:`fold` transliterates (Lukashenko / Lukaschenko), a small table of
   exonyms joins Kyiv / Kiew and Munich / München, and fuzzy matching (rapidfuzz) takes the rest at
   :attr:`NameParams.link_ratio` inside a link, the stricter :attr:`NameParams.story_ratio` across
