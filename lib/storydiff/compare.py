@@ -570,15 +570,15 @@ def compare(
     story = _story_check(a, b, model)
     review: list[Review] = []
     raw: list[tuple[tuple[int, ...], tuple[int, ...], float, float | None]] = []
+    details_of = _details_of(ua, ub, a.language, b.language, enc, detail_params)
     if prep.scores is not None and order == "monotone":
         raw = _in_order_links(prep, in_order or InOrderParams(), params)
     elif prep.scores is not None:
-        details_of = _details_of(ua, ub, a.language, b.language, enc, detail_params)
         raw, review = _judged_links(prep, a, b, model, judge, params, story, details_of)
     pos = [((lk_a[0] + lk_a[-1]) / 2, (lk_b[0] + lk_b[-1]) / 2) for lk_a, lk_b, _, _ in raw]
     moved = moved_flags(pos) if order == "free" else [False] * len(raw)
 
-    judge_link = _link_judge(ua, ub, a.language, b.language, enc, detail_params)
+    judge_link = _link_judge(ua, ub, a.language, b.language, details_of)
     links = []
     for (ids_a, ids_b, sim, conf), mv in zip(raw, moved, strict=True):
         status, details, marks = judge_link(ids_a, ids_b)
@@ -618,22 +618,27 @@ def compare(
 
 
 def _details_of(ua, ub, a_lang, b_lang, enc, detail_params):
-    """``f(A ids, B ids) -> [Detail]`` for a link between these units."""
+    """``f(A ids, B ids) -> [Detail]`` for a link between these units; each link's details are
+    worked out once (the neighbour join and the final judgement ask for the same links)."""
 
     def word_sim(xs, ys):
         return embed(xs, enc) @ embed(ys, enc).T
 
+    seen: dict[tuple, list[Detail]] = {}
+
     def details_of(ids_a, ids_b):
-        ta = " ".join(ua[i].text for i in ids_a)
-        tb = " ".join(ub[j].text for j in ids_b)
-        return compare_details(ta, tb, a_lang, b_lang, word_sim=word_sim, params=detail_params)
+        key = (tuple(ids_a), tuple(ids_b))
+        if key not in seen:
+            ta = " ".join(ua[i].text for i in ids_a)
+            tb = " ".join(ub[j].text for j in ids_b)
+            seen[key] = compare_details(ta, tb, a_lang, b_lang, word_sim=word_sim, params=detail_params)
+        return seen[key]
 
     return details_of
 
 
-def _link_judge(ua, ub, a_lang, b_lang, enc, detail_params):
+def _link_judge(ua, ub, a_lang, b_lang, details_of):
     """``f(A ids, B ids) -> (status, details, marks)`` for a link between these units."""
-    details_of = _details_of(ua, ub, a_lang, b_lang, enc, detail_params)
 
     def judge_link(ids_a, ids_b):
         details = details_of(ids_a, ids_b)
@@ -647,8 +652,9 @@ def link_details(comp: Comparison):
     """``f(A ids, B ids) -> (status, details, marks)`` for a link drawn in ``comp`` (by hand),
     with the comparison's encoder and detail settings."""
     params = DetailParams(**comp.settings["details"]) if "details" in comp.settings else DetailParams()
-    return _link_judge(comp.a_units, comp.b_units, comp.a.language, comp.b.language,
-                       get_encoder(comp.settings.get("encoder")), params)
+    details_of = _details_of(comp.a_units, comp.b_units, comp.a.language, comp.b.language,
+                             get_encoder(comp.settings.get("encoder")), params)
+    return _link_judge(comp.a_units, comp.b_units, comp.a.language, comp.b.language, details_of)
 
 
 def _reviews_path(a, b, reviews):
