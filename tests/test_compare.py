@@ -154,3 +154,5 @@ def test_fast_judge_needs_no_second_encoder(monkeypatch):
     assert comp.settings["judge"]["fitted"] == judge_module.load_model("fast").version
     with pytest.raises(ValueError, match="judge model must be one of"):
         JudgeParams(model="quick")
+    with pytest.raises(ValueError, match="join_neighbours must be True or False, not 'no'"):
+        JudgeParams(join_neighbours="no")  # a string would be taken as True

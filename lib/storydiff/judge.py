@@ -77,6 +77,8 @@ class JudgeParams:
     def __post_init__(self):
         if self.model not in MODELS:
             raise ValueError(f"judge model must be one of {', '.join(MODELS)}, not {self.model!r}")
+        if not isinstance(self.join_neighbours, bool):
+            raise ValueError(f"join_neighbours must be True or False, not {self.join_neighbours!r}")
 
 
 # --- words ----------------------------------------------------------------------------------------
