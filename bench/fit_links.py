@@ -257,6 +257,17 @@ def final_links(it, chosen, cut):
     return links
 
 
+#: Review pairs may grow a link by a free unit (judge.review_pairs(extend=...)).
+REVIEW_EXTENDS = [True]
+
+
+def _new_pairs(entry) -> set:
+    """The unit pairs a review entry ``(A ids, B ids, confidence, extends)`` would add."""
+    a, b, _, ext = entry
+    pairs = {(i, j) for i in a for j in b}
+    return pairs - {(i, j) for i in ext[0] for j in ext[1]} if ext else pairs
+
+
 def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
     """Scorer totals for one source when links need ``cut``."""
     from storydiff.judge import review_pairs
@@ -284,10 +295,10 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
             for m in scorer.METRICS:
                 tot[m] = [x + y for x, y in zip(tot[m], c[m], strict=True)]
         if review_cut is not None:
-            rev = (review_pairs(it["prep"].scores, it["cands"], conf[it["name"]], chosen, low=review_cut)
-                   if it["cands"] is not None else [])
+            rev = (review_pairs(it["prep"].scores, it["cands"], conf[it["name"]], chosen, low=review_cut,
+                                extend=REVIEW_EXTENDS[0]) if it["cands"] is not None else [])
             n_review += len(rev)
-            review_right += sum(1 for a, b, _ in rev if (a[0], b[0]) in it["gold_pairs"])
+            review_right += sum(1 for r in rev if _new_pairs(r) <= it["gold_pairs"])
             got = {(i, j) for lk in chosen + rev for i in lk[0] for j in lk[1]}
             cover[0] += len(got & it["gold_pairs"])
             cover[1] += len(it["gold_pairs"])
@@ -307,8 +318,6 @@ REVIEW_MIN_PRECISION = 0.1
 
 
 def choose_cuts(items, preds, scorer, conf):
-    from storydiff.judge import SELECT_FLOOR
-
     grid = [round(x, 3) for x in np.arange(0.05, 0.96, 0.01)]
     low_grid = [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.04] + grid
     best = None
@@ -320,12 +329,12 @@ def choose_cuts(items, preds, scorer, conf):
             if best is None or lp["F1"] > best[1] + 1e-9:
                 best = (cut, lp["F1"])
     cut = best[0] if best else 0.5
-    # the review list grows down from the cut (at most to the selection floor) until links and
-    # review cover 90 % of the gold link pairs; it stops before it has more entries than the A
-    # articles have units, or before fewer than one in ten of its entries are right
+    # the review list grows down from the cut until links and review cover 90 % of the gold link
+    # pairs; it stops before it has more entries than the A articles have units, or before fewer
+    # than one in ten of its entries are right
     n_a = sum(len(it["prep"].a_units) for it in items if it["source"] == "real")
     review = cut
-    for rc in sorted((x for x in low_grid if SELECT_FLOOR <= x < cut), reverse=True):
+    for rc in sorted((x for x in low_grid if x < cut), reverse=True):
         res = score_at(items, preds, scorer, cut, "real", review_cut=rc, conf=conf)
         if res["n_review"] > n_a or res["n_review"] >= 20 and res["review_precision"] < REVIEW_MIN_PRECISION:
             break

@@ -1,6 +1,7 @@
 """The aligner on real German and English sentences: reordering, merges, additions, drops."""
 
 import pytest
+from conftest import SHARED
 
 from storydiff.compare import compare
 from storydiff.corpus import Article
@@ -223,8 +224,11 @@ def test_json_has_confidence_review_and_story():
     d = c.to_dict()
     assert all(0.0 <= lk["confidence"] <= 1.0 for lk in d["links"])
     assert isinstance(d["review"], list) and d["story"]["same_story"] is True
-    for r in d["review"]:  # a review pair's units stay unlinked
-        assert set(r["a"]) <= set(d["only_a"]) and set(r["b"]) <= set(d["only_b"])
+    linked = {(tuple(lk["a"]), tuple(lk["b"])) for lk in d["links"]}
+    for r in d["review"]:  # a review pair's new units stay unlinked; a link it would grow stays as it is
+        ext = r.get("extends", {"a": [], "b": []})
+        assert not ext["a"] or (tuple(ext["a"]), tuple(ext["b"])) in linked
+        assert set(r["a"]) - set(ext["a"]) <= set(d["only_a"]) and set(r["b"]) - set(ext["b"]) <= set(d["only_b"])
     from storydiff.compare import Comparison
 
     back = Comparison.from_json(c.to_json())
@@ -310,3 +314,36 @@ def test_no_neighbour_is_taken_in_when_it_is_linked_or_does_not_give_the_number(
     # the neighbour says something else
     other = JOIN_DE[:2] + ["Die Planung sei schwierig gewesen."] + JOIN_DE[3:]
     assert joined(other, JOIN_EN, [((1,), (1,), 0.8, 0.7)]) == [((1,), (1,))]
+
+
+@pytest.mark.skipif(not (SHARED / "bench" / "real-pairs").is_dir(), reason="../shared/bench/real-pairs not present")
+def test_a_second_partner_of_a_linked_sentence_is_offered_to_grow_its_link():
+    """real-pairs pair 12 (German and English outlets): the German title and lead (A0) tell what
+    the English says in its first three sentences (the gold link is A0 / B0+B1+B2). The one-to-one
+    choice links A0 with one of them; the review list offers the link grown by another, that
+    sentence stays 'added' until a person accepts it, and after that the rest are offered to grow
+    the grown link."""
+    from storydiff.compare import Comparison, link_details
+    from storydiff.corpus import load_text
+    from storydiff.reviews import Decision, apply_decisions
+
+    d = SHARED / "bench" / "real-pairs" / "pair_12"
+    c = compare(load_text(d / "a.txt", language="de"), load_text(d / "b.txt", language="en"), presegmented=True)
+    first = c.link_of("a", 0)
+    assert first is not None and len(first.b) == 1 and first.b[0] in (0, 1, 2)
+    grow = [r for r in c.review if r.extends == (first.a, first.b) and set(r.new_b) <= {0, 1, 2}]
+    assert grow, c.review
+    r = grow[0]
+    assert r.a == first.a and set(r.b) == set(first.b) | set(r.new_b) and not r.new_a
+    assert set(r.new_b) <= set(c.only_b)  # still 'added' until a person accepts it
+    row = c.to_frame().query("status == 'review'").iloc[c.review.index(r)]
+    assert f"B{list(r.new_b)} may belong to the link A[0] / B{list(first.b)} as well" in row.details
+    assert Comparison.from_json(c.to_json()).review == c.review
+
+    accepted = apply_decisions(c, [Decision.about(c, "accept", r.a, r.b)], details=link_details(c))
+    grown = accepted.link_of("a", 0)
+    assert grown.b == r.b and grown.reviewed
+    assert not set(r.new_b) & set(accepted.only_b)
+    # what was offered to grow the old link now grows the new one
+    regrown = [x for x in accepted.review if x.extends is not None and 0 in x.a]
+    assert regrown and all(x.extends == (grown.a, grown.b) and not set(x.new_b) & set(grown.b) for x in regrown)

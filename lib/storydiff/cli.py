@@ -227,12 +227,13 @@ def _summary_text(comp, width: int = 100) -> str:
                          f"{right[k] if k < len(right) else ''}")
         conf = f" (confidence {row['confidence']:.2f})" if pd.notna(row["confidence"]) else ""
         if row["status"] == "review":
-            lines.append(f"{'':3}  needs review: may be the same statement{conf}")
+            what = row["details"] if row["details"] != "needs review" else "needs review: may be the same statement"
+            lines.append(f"{'':3}  {what}{conf}")
         elif row["details"]:
             lines.append(f"{'':3}  differs: {row['details']}{conf}")
     lines.append("")
     lines.append("= same   ~ changed   - dropped by B   + added by B   m moved   "
-                 "? needs review (its sentences also show as dropped / added)")
+                 "? needs review (its sentences also show as dropped / added, or in their link)")
     return "\n".join(lines)
 
 

@@ -78,18 +78,47 @@ class Link:
 @dataclass(frozen=True)
 class Review:
     """A pair the judge was not sure enough about: a person should accept or reject it. Its units
-    stay in ``only_a`` / ``only_b`` until then. A unit may be in several review pairs."""
+    stay in ``only_a`` / ``only_b`` until then. A unit may be in several review pairs.
+
+    ``extends`` is set when the pair grows a link by one sentence it left out (one outlet tells in
+    one sentence what the other tells in two, not side by side): it is that link's ``(A ids, B
+    ids)``, and ``a`` / ``b`` are the grown link's. Until a person accepts it the link stays as it
+    is and only the new sentence (:attr:`new_a` / :attr:`new_b`) stays dropped or added."""
 
     a: tuple[int, ...]
     b: tuple[int, ...]
     confidence: float
+    extends: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+
+    @property
+    def new_a(self) -> tuple[int, ...]:
+        """A's sentences that are in no link yet."""
+        return tuple(i for i in self.a if not self.extends or i not in self.extends[0])
+
+    @property
+    def new_b(self) -> tuple[int, ...]:
+        """B's sentences that are in no link yet."""
+        return tuple(j for j in self.b if not self.extends or j not in self.extends[1])
+
+    def in_words(self) -> str:
+        """What a person is asked to decide, in one line."""
+        if not self.extends:
+            return "needs review"
+        new = " and ".join(f"{side}{list(ids)}" for side, ids in (("A", self.new_a), ("B", self.new_b)) if ids)
+        return (f"needs review: {new} may belong to the link A{list(self.extends[0])} / "
+                f"B{list(self.extends[1])} as well")
 
     def to_dict(self) -> dict:
-        return {"a": list(self.a), "b": list(self.b), "confidence": round(self.confidence, 3)}
+        d = {"a": list(self.a), "b": list(self.b), "confidence": round(self.confidence, 3)}
+        if self.extends:
+            d["extends"] = {"a": list(self.extends[0]), "b": list(self.extends[1])}
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> Review:
-        return cls(tuple(d["a"]), tuple(d["b"]), float(d["confidence"]))
+        ext = d.get("extends")
+        return cls(tuple(d["a"]), tuple(d["b"]), float(d["confidence"]),
+                   (tuple(ext["a"]), tuple(ext["b"])) if ext else None)
 
 
 @dataclass(frozen=True)
@@ -302,7 +331,7 @@ class Comparison:
         for r in self.review:
             rows.append({"status": "review", "moved": False, "similarity": None,
                          "confidence": round(r.confidence, 3), "a_ids": list(r.a), "a_text": text(self.a_units, r.a),
-                         "b_ids": list(r.b), "b_text": text(self.b_units, r.b), "details": "needs review",
+                         "b_ids": list(r.b), "b_text": text(self.b_units, r.b), "details": r.in_words(),
                          "reviewed": False, "note": ""})
         df = pd.DataFrame(rows, columns=["status", "moved", "similarity", "confidence", "a_ids", "a_text", "b_ids",
                                          "b_text", "details", "a_marks", "b_marks", "reviewed", "note"])
@@ -725,8 +754,8 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
     links = [lk for lk in select_links(sc, cands, conf, merge_gain=params.merge_gain) if lk[3] >= cut]
     if judge.join_neighbours:
         links = join_neighbours(links, prep.a_units, prep.b_units, details_of, max_merge=params.max_merge)
-    review = [Review(tuple(x), tuple(y), round(p, 3))
-              for x, y, p in review_pairs(sc, cands, conf, links, low=review_low)]
+    review = [Review(tuple(x), tuple(y), round(p, 3), ext)
+              for x, y, p, ext in review_pairs(sc, cands, conf, links, low=review_low, extend=judge.review_extends)]
     return links, review
 
 

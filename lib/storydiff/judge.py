@@ -73,12 +73,16 @@ class JudgeParams:
     #: A link whose one side gives a number, date or name that the other lacks takes in an
     #: adjacent free sentence that gives it (:func:`join_neighbours`)
     join_neighbours: bool = True
+    #: The review list also offers a link grown by a free sentence that matches one of its
+    #: sentences (:func:`review_pairs`)
+    review_extends: bool = True
 
     def __post_init__(self):
         if self.model not in MODELS:
             raise ValueError(f"judge model must be one of {', '.join(MODELS)}, not {self.model!r}")
-        if not isinstance(self.join_neighbours, bool):
-            raise ValueError(f"join_neighbours must be True or False, not {self.join_neighbours!r}")
+        for name in ("join_neighbours", "review_extends"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, not {getattr(self, name)!r}")
 
 
 # --- words ----------------------------------------------------------------------------------------
@@ -480,23 +484,44 @@ def join_neighbours(links: list, units_a, units_b, details_of, *, max_merge: int
     return out
 
 
+def _spans(sc, i: int, j: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The A and B unit ids of window pair (i, j)."""
+    (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
+    return tuple(range(sa, sa + ka)), tuple(range(sb, sb + kb))
+
+
 def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: float,
-                 limit: int | None = None):
-    """Candidate 1-1 pairs a person should look at: confidence at least ``low``, both units in none
-    of ``links`` (``(A ids, B ids, ...)``; a review pair's units stay dropped and added until a
-    person accepts it), most confident first, at most ``limit`` of them (default: as many as A has
-    units that may be linked). A unit may appear in several: they are alternatives to choose from.
-    A pair above the link cut whose units were left free (a rival candidate took one of them and
-    then fell below the cut) is offered too."""
+                 limit: int | None = None, extend: bool = True):
+    """Candidate 1-1 pairs a person should look at: confidence at least ``low``, most confident
+    first, at most ``limit`` of them (default: as many as A has units that may be linked).
+
+    Returns ``[(A ids, B ids, confidence, extends)]``. A pair whose units are both in none of
+    ``links`` (``(A ids, B ids, ...)``) is offered as a new link: ``extends`` is None and its units
+    stay dropped and added until a person accepts it. A unit may appear in several such pairs:
+    they are alternatives to choose from. A pair above the link cut whose units were left free (a
+    rival candidate took one of them and then fell below the cut) is offered too.
+
+    With ``extend``, a pair whose one unit is in a link and whose other unit is free is offered as
+    that link grown by the free unit (one German sentence often tells what English tells in two
+    sentences apart, and the one-to-one choice keeps one of them): its A and B ids are the grown
+    link's, ``extends`` is the link's ``(A ids, B ids)``; the link stays as it is, and the free
+    unit stays dropped or added, until a person accepts it.
+    """
     limit = int(sc.a_ok.sum()) if limit is None else limit
-    linked_a = {i for lk in links for i in lk[0]}
-    linked_b = {j for lk in links for j in lk[1]}
+    owner_a = {i: k for k, lk in enumerate(links) for i in lk[0]}
+    owner_b = {j: k for k, lk in enumerate(links) for j in lk[1]}
     out = []
     for k in np.argsort(-np.asarray(conf), kind="stable"):
         if conf[k] < low or len(out) >= limit:
             break
-        i, j = cands.pairs[k]
-        (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
-        if ka == 1 and kb == 1 and sa not in linked_a and sb not in linked_b:
-            out.append(([sa], [sb], float(conf[k])))
+        ids_a, ids_b = _spans(sc, *cands.pairs[k])
+        if len(ids_a) != 1 or len(ids_b) != 1:
+            continue
+        (i,), (j,) = ids_a, ids_b
+        if i not in owner_a and j not in owner_b:
+            out.append(([i], [j], float(conf[k]), None))
+        elif extend and (i in owner_a) != (j in owner_b):
+            lk = links[owner_a[i] if i in owner_a else owner_b[j]]
+            grown = (sorted({*lk[0], i}), sorted({*lk[1], j}))
+            out.append((grown[0], grown[1], float(conf[k]), (tuple(lk[0]), tuple(lk[1]))))
     return out

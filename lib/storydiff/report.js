@@ -50,8 +50,9 @@ function sdInit(root, send){
    var rv=(el.getAttribute('data-review')||'').split(' ').filter(function(x){return x!=='';});
    if(!rv.length){info.textContent=el.getAttribute('data-status-label')+' (no partner in the other article)';}
    else {
-    var conf=rv.map(function(r){ps=ps.concat(partnersOf(review[+r],el)); return review[+r].confidence.toFixed(2);});
-    info.textContent=el.getAttribute('data-status-label')+' (dashed: the candidate partner; confidence '+conf.join(', ')+', below the cut for a link)';
+    var grows=false;
+    var conf=rv.map(function(r){ps=ps.concat(partnersOf(review[+r],el)); grows=grows||review[+r].grows; return review[+r].confidence.toFixed(2);});
+    info.textContent=el.getAttribute('data-status-label')+(grows?' (dashed: a link this sentence may belong to as well':' (dashed: the candidate partner')+'; confidence '+conf.join(', ')+', below the cut for a link)';
    }
   }
   ps.forEach(function(p){p.classList.add('sd-partner');});

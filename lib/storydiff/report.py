@@ -40,7 +40,7 @@ def _column(comp, side: str) -> str:
                 marks.setdefault(m.unit, []).append(m)
     in_review: dict[int, list[int]] = {}
     for k, r in enumerate(comp.review):
-        for i in getattr(r, side):
+        for i in getattr(r, f"new_{side}"):  # a sentence already linked keeps its link's look
             in_review.setdefault(i, []).append(k)
     parts = [f"<div class='sd-col' data-side='{side}'><h3>{'A' if side == 'a' else 'B'}: {html.escape(art.label)}</h3>"
              "<div class='sd-scroll'>"]
@@ -117,7 +117,8 @@ def side_by_side_fragment(comp, *, script: bool = True) -> str:
               "similarity": lk.similarity, "confidence": lk.confidence,
               "details": [d.in_words() for d in lk.details]}
              for lk in comp.links]
-    review = [{"a": list(r.a), "b": list(r.b), "confidence": r.confidence} for r in comp.review]
+    review = [{"a": list(r.a), "b": list(r.b), "confidence": r.confidence, "grows": bool(r.extends)}
+              for r in comp.review]
     legend = "".join(
         f"<span><i style='background:{STATUS_COLORS[s]}'></i>{html.escape(_LABEL[s])}</span>"
         for s in ("same", "changed", "dropped", "added")) + (

@@ -124,6 +124,23 @@ def _fresh(comp, d: Decision) -> bool:
     return bool(d.a or d.b)
 
 
+def _still_open(r, links, used_a: set, used_b: set):
+    """A review pair as it stands after the decisions, or None when it is decided: its new
+    sentences went into a link, or the link it would grow is gone. When that link was grown by
+    another decision, the pair now grows the grown link."""
+    if set(r.new_a) & used_a or set(r.new_b) & used_b:
+        return None
+    if r.extends is None:
+        return r
+    for lk in links:
+        if (lk.a, lk.b) == r.extends:
+            return r
+        if set(r.extends[0]) <= set(lk.a) and set(r.extends[1]) <= set(lk.b):
+            return replace(r, a=tuple(sorted({*lk.a, *r.new_a})), b=tuple(sorted({*lk.b, *r.new_b})),
+                           extends=(lk.a, lk.b))
+    return None
+
+
 def apply_decisions(comp, decisions, *, details=None):
     """``comp`` with the decisions applied, in order (a later decision wins).
 
@@ -182,7 +199,7 @@ def apply_decisions(comp, decisions, *, details=None):
     links.sort(key=lambda lk: (lk.a[0], lk.b[0]))
     used_a = {i for lk in links for i in lk.a}
     used_b = {j for lk in links for j in lk.b}
-    review = tuple(r for r in comp.review if not (set(r.a) & used_a or set(r.b) & used_b))
+    review = tuple(x for x in (_still_open(r, links, used_a, used_b) for r in comp.review) if x is not None)
     return replace(comp, links=tuple(links),
                    only_a=tuple(i for i in range(len(comp.a_units)) if i not in used_a),
                    only_b=tuple(j for j in range(len(comp.b_units)) if j not in used_b),
