@@ -11,8 +11,10 @@ Fitted only on shared training data:
 Every pair is one group: the cross-validation folds never split a pair, so each pair is judged by
 a model that has not seen it. The link cut is the one with the best cross-validated link-pairs F1
 on real-pairs among cuts whose precision is at least 0.6 and which draw at most one link per ten
-different-story pairs; the review cut is the highest cut at which links and review together cover
-90 % of the gold link pairs of real-pairs.
+different-story pairs; the review cut grows down from the link cut until links and review together
+cover 90 % of the gold link pairs of real-pairs, and stops before the list has more entries than
+the A articles have units or before fewer than one entry in ten is right. Review entries include
+links grown by one free unit (``judge.review_pairs(extend=True)``).
 
     python bench/fit_links.py            # cross-validate, print the table and curves, write the model
     python bench/fit_links.py --ablation # also: each feature group left out in turn

@@ -349,3 +349,44 @@ def test_decisions_made_in_the_page_are_saved_and_reapplied(tmp_path, corpus_dir
         assert "1 earlier decision no longer fit" in driver.find_element(By.TAG_NAME, "body").text
     finally:
         driver.quit()
+
+
+def test_a_sentence_offered_to_grow_a_link_shows_that_link(browser, tmp_path):
+    """real-pairs pair 12: an English sentence that may belong to the link of the German title and
+    lead as well. Clicked, the link's sentences are its partners (in view, joined by a line), the
+    page says what is offered, and 'accept' records the grown link."""
+    from conftest import SHARED
+    from selenium.webdriver.common.by import By
+
+    from storydiff.corpus import load_text
+
+    d = SHARED / "bench" / "real-pairs" / "pair_12"
+    if not d.is_dir():
+        pytest.skip("../shared/bench/real-pairs not present")
+    comp = compare(load_text(d / "a.txt", language="de"), load_text(d / "b.txt", language="en"), presegmented=True)
+    grow = next(r for r in comp.review if r.extends is not None and r.new_b)
+    path = tmp_path / "page.html"
+    path.write_text(comp.to_html(), encoding="utf-8")
+    browser.get(path.as_uri())
+    browser.execute_script("window.localStorage.clear()")
+    browser.get(path.as_uri())
+    new = browser.find_element(By.CSS_SELECTOR, f".sd-u[data-side=b][data-id='{grow.new_b[0]}']")
+    assert "sd-review" in new.get_attribute("class")
+    for i in grow.extends[0]:  # the link's own sentences keep their link's look
+        assert "sd-review" not in browser.find_element(
+            By.CSS_SELECTOR, f".sd-u[data-side=a][data-id='{i}']").get_attribute("class")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", new)
+    new.click()
+    for side, ids in (("a", grow.extends[0]), ("b", grow.extends[1])):
+        for i in ids:
+            el = browser.find_element(By.CSS_SELECTOR, f".sd-u[data-side={side}][data-id='{i}']")
+            assert "sd-partner" in el.get_attribute("class")
+            if side == "a":
+                assert _in_view(browser, el)
+    assert "a link this sentence may belong to as well" in browser.find_element(By.CSS_SELECTOR, ".sd-info").text
+    assert browser.find_elements(By.CSS_SELECTOR, ".sd-gutter line")
+    browser.find_element(By.CSS_SELECTOR, ".sd-accept").click()
+    assert browser.find_element(By.CSS_SELECTOR, ".sd-save").text == "save decisions (1)"
+    key = f"storydiff-review:{comp.a.id}__{comp.b.id}"
+    saved = browser.execute_script("return JSON.parse(window.localStorage.getItem(arguments[0]) || '[]')", key)
+    assert [(x["action"], x["a"], x["b"]) for x in saved] == [("accept", list(grow.a), list(grow.b))]
