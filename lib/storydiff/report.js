@@ -52,7 +52,7 @@ function sdInit(root, send){
    else {
     var grows=false;
     var conf=rv.map(function(r){ps=ps.concat(partnersOf(review[+r],el)); grows=grows||review[+r].grows; return review[+r].confidence.toFixed(2);});
-    info.textContent=el.getAttribute('data-status-label')+(grows?' (dashed: a link this sentence may belong to as well':' (dashed: the candidate partner')+'; confidence '+conf.join(', ')+', below the cut for a link)';
+    info.textContent=el.getAttribute('data-status-label')+(grows?' (dashed: a link this sentence may belong to as well':' (dashed: the candidate partner')+'; confidence '+conf.join(', ')+'; not drawn without you: accept or reject it)';
    }
   }
   ps.forEach(function(p){p.classList.add('sd-partner');});
