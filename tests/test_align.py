@@ -339,6 +339,11 @@ def test_a_second_partner_of_a_linked_sentence_is_offered_to_grow_its_link():
     row = c.to_frame().query("status == 'review'").iloc[c.review.index(r)]
     assert f"B{list(r.new_b)} may belong to the link A[0] / B{list(first.b)} as well" in row.details
     assert Comparison.from_json(c.to_json()).review == c.review
+    from storydiff.cli import _summary_text
+
+    text = _summary_text(c)  # the command line prints the link once, then the sentences offered to join it
+    assert f"needs review: B{list(r.new_b)} may belong to the link" in text
+    assert text.count(c.a_units[0].text.split()[0] + " ") == 1
 
     accepted = apply_decisions(c, [Decision.about(c, "accept", r.a, r.b)], details=link_details(c))
     grown = accepted.link_of("a", 0)

@@ -218,9 +218,15 @@ def _summary_text(comp, width: int = 100) -> str:
         f"{'':3}{'A':<{col}}   {'B':<{col}}",
     ]
     marks = {"same": "=", "changed": "~", "dropped": "-", "added": "+", "review": "?"}
+    grows = {(r.a, r.b): r for r in comp.review if r.extends}
     for _, row in comp.to_frame().iterrows():
-        left = textwrap.wrap(row["a_text"], col) or [""]
-        right = textwrap.wrap(row["b_text"], col) or [""]
+        a_text, b_text = row["a_text"], row["b_text"]
+        r = grows.get((tuple(row["a_ids"]), tuple(row["b_ids"]))) if row["status"] == "review" else None
+        if r is not None:  # only the sentence that would join the link; the link is printed above
+            a_text = " ".join(comp.a_units[i].text for i in r.new_a)
+            b_text = " ".join(comp.b_units[j].text for j in r.new_b)
+        left = textwrap.wrap(a_text, col) or [""]
+        right = textwrap.wrap(b_text, col) or [""]
         mark = marks[row["status"]] + ("m" if row["moved"] else " ")
         for k in range(max(len(left), len(right))):
             lines.append(f"{mark if k == 0 else '':3}{left[k] if k < len(left) else '':<{col}}   "
