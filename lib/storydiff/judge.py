@@ -414,6 +414,12 @@ def load_model(path: str | Path | None = None) -> LinkModel:
 SELECT_FLOOR = 0.02
 
 
+def _spans(sc, i: int, j: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The A and B unit ids of window pair (i, j)."""
+    (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
+    return tuple(range(sa, sa + ka)), tuple(range(sb, sb + kb))
+
+
 def select_links(sc, cands: Candidates, conf: np.ndarray, *, merge_gain: float,
                  floor: float = SELECT_FLOOR) -> list[tuple[tuple[int, ...], tuple[int, ...], float, float]]:
     """One-to-one choice among the candidates whose confidence reaches ``floor``, best z-score
@@ -431,8 +437,7 @@ def select_links(sc, cands: Candidates, conf: np.ndarray, *, merge_gain: float,
             by_pair[(i, j)] = float(conf[k])
     out = []
     for i, j in greedy_one_to_one(sc, ok, merge_gain):
-        (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
-        out.append((tuple(range(sa, sa + ka)), tuple(range(sb, sb + kb)), float(sc.sim[i, j]), by_pair[(i, j)]))
+        out.append((*_spans(sc, i, j), float(sc.sim[i, j]), by_pair[(i, j)]))
     return out
 
 
@@ -482,12 +487,6 @@ def join_neighbours(links: list, units_a, units_b, details_of, *, max_merge: int
             used[best[2]].add(best[3])
         out.append((tuple(ids[0]), tuple(ids[1]), sim, conf))
     return out
-
-
-def _spans(sc, i: int, j: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """The A and B unit ids of window pair (i, j)."""
-    (sa, ka), (sb, kb) = sc.a_spans[i], sc.b_spans[j]
-    return tuple(range(sa, sa + ka)), tuple(range(sb, sb + kb))
 
 
 def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: float,
