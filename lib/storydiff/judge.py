@@ -182,7 +182,8 @@ def _ranks(sim: np.ndarray, axis: int) -> np.ndarray:
 
 @lru_cache(maxsize=20_000)
 def _numbers(text: str, lang: str) -> tuple[str, ...]:
-    return tuple(v.lstrip("~") for v, _ in extract_numbers(text, lang))
+    # "Covid-19" on both sides is evidence too, though no detail reports it
+    return tuple(v.lstrip("~") for v, _ in extract_numbers(text, lang, named=True))
 
 
 def _second_opinion(encoder, texts_a: dict, texts_b: dict, keep):

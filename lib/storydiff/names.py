@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameParams", "STOPWORDS", "capitalised_names", "different_people", "extract_names", "fold",
-           "german_noun", "given_names", "name_candidates", "name_hits", "names_match", "quoted_names", "tagged_names"]
+__all__ = ["NameParams", "STOPWORDS", "acronyms", "capitalised_names", "different_people", "extract_names", "fold",
+           "german_noun", "given_names", "is_acronym", "name_candidates", "name_hits", "names_match", "quoted_names", "tagged_names"]
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,50 @@ def name_hits(names: Iterable[str], tokens: Iterable[str], ratio: int | None = N
         elif any(fuzz.ratio(n, t) >= ratio or _prefix_variant(n, t, p) for t in by_letter.get(n[:1], ())):
             hits.append(n)
     return hits
+
+
+#: Short lower-case words that may stand inside a name spelled out ("Federal Bureau of Investigation").
+_INNER = {"of", "for", "and", "the", "de", "der", "des", "für", "und", "la", "du"}
+_RUN_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=20_000)
+def acronyms(text: str) -> dict[str, frozenset[str]]:
+    """The acronyms that runs of capitalised words in ``text`` spell (two to six initials, small
+    words such as *of* or *für* skipped, a hyphen starting a new word), each with the words of its
+    run: an acronym on one side of a link and its spelled-out name on the other are one name.
+
+    >>> sorted(acronyms("Ahlen (North Rhine-Westphalia) lies near Bielefeld.")["NRW"])
+    ['North', 'Rhine', 'Westphalia']
+    >>> "FBI" in acronyms("agents of the Federal Bureau of Investigation")
+    True
+    """
+    out: dict[str, frozenset[str]] = {}
+    run: list[str] = []
+
+    def close():
+        for i in range(len(run)):
+            for k in range(i + 2, min(len(run), i + 6) + 1):
+                out.setdefault("".join(w[0] for w in run[i:k]).upper(), frozenset(run[i:k]))
+        run.clear()
+
+    end = 0
+    for m in _RUN_WORD.finditer(text):
+        w = m.group(0)
+        if run and text[end:m.start()] not in (" ", "-"):
+            close()
+        end = m.end()
+        if w[:1].isupper() and not w.isupper():
+            run.append(w)
+        elif not (run and w in _INNER):
+            close()
+    close()
+    return out
+
+
+def is_acronym(word: str) -> bool:
+    """Two to six capital letters ("NRW", "FBI")."""
+    return 2 <= len(word) <= 6 and word.isalpha() and word.isupper()
 
 
 def given_names(text: str, names: Iterable[str]) -> dict[str, frozenset[str]]:

@@ -141,7 +141,7 @@ def _profiles(articles: Sequence[Article], encoder=None, progress=None, min_word
             art, vecs[pos : pos + len(texts)].astype(np.float16), tuple(texts),
             frozenset(fold(n) for n in names),
             frozenset(fold(m.group(0).strip("’'-")) for m in TOKEN.finditer(story)),
-            frozenset(v for v, _ in extract_numbers(story, art.language) if not v.startswith("time:")),
+            frozenset(v for v, _ in extract_numbers(story, art.language, named=True) if not v.startswith("time:")),
             given_names(story, names),
         ))
         pos += len(texts)
