@@ -6,13 +6,17 @@ comparison:
 - **numbers**: German and English formats are read to values (``1.000`` = ``1,000`` = ``1000``;
   ``1,5`` = ``1.5``; ``über 1000`` = ``more than 1000``; ranges ``2014-2015``; ages ``(69)``; dates
   ``09.04.2022``, ``8. August`` = ``August 8``; number words up to twelve, ``hundreds``/``Hunderte``).
-  A value on one side that the other side lacks is a detail.
+  A value on one side that the other side lacks is a detail, unless the other side hides it in a
+  word (``zehntägige``, ``Neuner-Teams``, ``des Tabellenvierten``, ``Achtelfinale`` = round of 16).
+  A number joined to a capitalised word by a hyphen (``Covid-19``) names something and is not
+  compared.
 - **names** (:mod:`storydiff.names`): proper nouns by HanTa's tagger, plus capitalised words
   that are not German nouns by article or ending, are compared across spellings after
   transliteration (Lukashenko / Lukaschenko, Tichanovskaya / Tichanowskaja), a small table of
   exonyms (Kyiv / Kiew / Kiev) and fuzzy matching (rapidfuzz); what is left is compared with every
   word of the other side by the encoder's word vectors, which recognise translations
-  (Munich / Münchner). A name counts as changed when *both* sides keep a name with no counterpart on
+  (Munich / Münchner); an acronym and its name spelled out are one name (NRW / North
+  Rhine-Westphalia). A name counts as changed when *both* sides keep a name with no counterpart on
   the other side (Taylor -> Bournemouth). One-sided name differences are not flagged: a dropped
   name is often just a shorter sentence.
 - **quotes**: a direct quotation (in „…“, «…», “…” or "…", three words or more) on one side only.
