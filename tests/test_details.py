@@ -184,3 +184,17 @@ def test_a_number_hidden_in_a_word_still_differs_from_another_number():
     assert [(x.kind, x.a, x.b) for x in d] == [("number", None, "5th")]
     assert [v for v, _ in extract_numbers("Die Covid-19-Welle traf 19 Staaten, auch 0-auf-100.", "de")] == [
         "19", "0", "100"]
+
+
+def test_a_place_the_tagger_reads_as_a_noun_can_be_the_name_replaced():
+    """"Ahlen" is also the plural of "Ahle" (awl): after "bei" without an article it is taken for a
+    place, so "bei Ahlen" / "near Cham" is a changed name. A noun in that position whose
+    translation is on the other side ("aus Angst" / "out of fear") stays no difference."""
+    d = compare_details("Unfall bei Ahlen (NRW): neun Verletzte.",
+                        "Accident near Cham (North Rhine-Westphalia): nine injured.", "de", "en", word_sim=_word_sim)
+    assert [(x.kind, x.a, x.b) for x in d] == [("name", "Ahlen", "Cham")]
+    d = compare_details("Accident near Cham: nine injured.", "Unfall bei Ahlen: neun Verletzte.", "en", "de",
+                        word_sim=_word_sim)
+    assert [(x.kind, x.a, x.b) for x in d] == [("name", "Cham", "Ahlen")]
+    assert compare_details("Er floh aus Angst nach Bremen.", "He fled to Bremen out of fear.", "de", "en",
+                           word_sim=_word_sim) == []

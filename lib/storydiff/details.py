@@ -11,7 +11,8 @@ comparison:
   A number joined to a capitalised word by a hyphen (``Covid-19``) names something and is not
   compared.
 - **names** (:mod:`storydiff.names`): proper nouns by HanTa's tagger, plus capitalised words
-  that are not German nouns by article or ending, are compared across spellings after
+  that are not German nouns by article or ending, and German words where places stand ("bei
+  Ahlen": :func:`storydiff.names.german_places`), are compared across spellings after
   transliteration (Lukashenko / Lukaschenko, Tichanovskaya / Tichanowskaja), a small table of
   exonyms (Kyiv / Kiew / Kiev) and fuzzy matching (rapidfuzz); what is left is compared with every
   word of the other side by the encoder's word vectors, which recognise translations
@@ -437,9 +438,10 @@ def compare_details(
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
     tok_a, tok_b = _tokens(a_text), _tokens(b_text)
-    new_b = _unmatched(name_candidates(b_text, b_lang), tok_b, tok_a, word_sim, p, b_text, a_text)
+    # with the places the tagger reads as nouns ("bei Ahlen"): one of them may be the name replaced
+    new_b = _unmatched(name_candidates(b_text, b_lang, places=True), tok_b, tok_a, word_sim, p, b_text, a_text)
     if new_b:
-        lost_a = _unmatched(name_candidates(a_text, a_lang), tok_a, tok_b, word_sim, p, a_text, b_text)
+        lost_a = _unmatched(name_candidates(a_text, a_lang, places=True), tok_a, tok_b, word_sim, p, a_text, b_text)
         if lost_a:
             details.append(Detail("name", lost_a[0], new_b[0]))
 
