@@ -23,6 +23,9 @@ from storydiff.names import names_match
         ("kurz vor 13 Uhr", "de", ["time:13:00"]),
         ("in der Nacht zum Sonntag", "de", ["weekday:Saturday/Sunday"]),
         ("third party staff", "en", []),
+        ("3 hundred people", "en", ["300"]),  # not "3 100", which reads as 3100
+        ("5 Hundert Menschen", "de", ["500"]),
+        ("three hundred people", "en", ["300"]),
     ],
 )
 def test_numbers(text, lang, values):

@@ -190,3 +190,22 @@ def test_marked_links_name_a_status_they_cannot_show(comp):
         plots.plot_marked_links(comp, statuses="dropped")  # dropped sentences are not links
     ax = plots.plot_marked_links(comp, statuses="same")  # one status as a plain string
     assert plots.alt_text(ax).startswith("2 same links between")
+
+
+def test_calibration_lists_the_pairs_behind_each_point_where_it_covers_nothing():
+    """The shipped judge's calibration rows crowd five points below 0.15, so the number of pairs
+    behind each point is listed under the axes, all of them, clear of the plot and its labels."""
+    from storydiff.judge import load_model
+
+    rows = [r for r in load_model().info["cv_real_pairs_calibration"] if r[2] > 0]
+    ax = plots.plot_calibration(rows)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (counts,) = [t for t in ax.texts if t.get_text().startswith("pairs behind each point")]
+    for r in rows:
+        assert f"{r[0]:.2f}: {int(r[2])}" in counts.get_text()
+    box = counts.get_window_extent(renderer)
+    assert box.y1 < ax.get_window_extent(renderer).y0  # under the axes
+    assert box.y1 < ax.xaxis.label.get_window_extent(renderer).y0  # and under their label
+    assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0  # inside the figure

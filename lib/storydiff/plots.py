@@ -536,8 +536,8 @@ def plot_calibration(rows, *, title: str | None = None, ax=None):
         the shared real pairs).
 
     A well calibrated judge puts its points on the diagonal: of the pairs it gives 0.3, about
-    three in ten are real links. Each point is labelled with the number of pairs behind it; few
-    pairs make a point unsure.
+    three in ten are real links. A point's size and the list under the axes give the number of
+    pairs behind it; few pairs make a point unsure.
     """
     import numpy as np
 
@@ -550,9 +550,6 @@ def plot_calibration(rows, *, title: str | None = None, ax=None):
     ax.plot(pred, seen, color="#000000", lw=1, zorder=2)
     ax.scatter(pred, seen, s=20 + 60 * np.sqrt(n / n.max()), color="#0072B2", zorder=3,
                label="storydiff's link judge")
-    for i, (x, y, k) in enumerate(zip(pred, seen, n, strict=True)):  # labels alternate below and above
-        ax.annotate(f"{int(k)} pairs", (x, y), textcoords="offset points", xytext=(7, -11 if i % 2 == 0 else 5),
-                    fontsize=7, color="#555555")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_aspect("equal")
@@ -561,6 +558,12 @@ def plot_calibration(rows, *, title: str | None = None, ax=None):
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     ax.set_title(title or "When storydiff says p, how often is it right?", fontsize=10)
+    # how many pairs stand behind each point, under the axes: beside the points the labels of the
+    # crowded low confidences covered each other and the line
+    cells = [f"{x:.2f}: {int(k)}" for x, k in zip(pred, n, strict=True)]
+    rows_txt = ["    ".join(cells[i:i + 4]) for i in range(0, len(cells), 4)]
+    ax.text(0.5, -0.13, "pairs behind each point (confidence: pairs)\n" + "\n".join(rows_txt),
+            transform=ax.transAxes, ha="center", va="top", fontsize=7.5, color="#555555", linespacing=1.5)
     return ax
 
 
