@@ -146,7 +146,8 @@ def _fmt(v: float) -> str:
 
 #: Languages whose number words text2num reads ("drei" -> 3, "zwei Millionen" -> 2000000).
 _TEXT2NUM = {"de", "en", "fr", "es", "pt", "nl", "da", "it"}
-_MULT = {"hundred": 1e2, "hundert": 1e2, "thousand": 1e3, "tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio": 1e6, "billion": 1e9,
+_MULT = {"hundred": 1e2, "hundert": 1e2,
+         "thousand": 1e3, "tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio": 1e6, "billion": 1e9,
          "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9}
 _NUM_MULT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+(" + "|".join(_MULT) + r")\b\.?", re.I)
 _WEEKDAYS = {d: i for i, names in enumerate([

@@ -25,8 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameParams", "STOPWORDS", "acronyms", "capitalised_names", "different_people", "extract_names", "fold",
-           "german_noun", "german_places", "given_names", "is_acronym", "name_candidates", "name_hits", "names_match", "quoted_names", "tagged_names"]
+__all__ = ["NameParams", "STOPWORDS", "acronyms", "capitalised_names", "different_people", "extract_names",
+           "fold", "german_noun", "german_places", "given_names", "is_acronym", "name_candidates",
+           "name_hits", "names_match", "quoted_names", "tagged_names"]
 
 
 @dataclass(frozen=True)
