@@ -285,8 +285,11 @@ def quoted_names(text: str) -> list[str]:
 _DE_DETERMINER = re.compile(
     r"(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein\w*|sein\w*|ihr\w*|unser\w*|"
     r"dies\w*|jed\w*|viel\w*|all\w*|zum|zur|im|am|vom|beim|ins)$", re.IGNORECASE)
-_DE_NOUN_SUFFIX = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nis", "tum", "ling", "chen",
-                   "lein", "ment", "ie", "ik", "ur", "enz", "anz", "ei", "ter", "ler", "ner", "en", "e")
+#: Endings only common nouns have (unlike "-en" or "-e", which many place names have too) ...
+_DE_STRONG_NOUN_SUFFIX = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nis", "tum", "ling", "chen",
+                          "lein", "ment")
+#: ... and the endings most German nouns have.
+_DE_NOUN_SUFFIX = _DE_STRONG_NOUN_SUFFIX + ("ie", "ik", "ur", "enz", "anz", "ei", "ter", "ler", "ner", "en", "e")
 
 
 def capitalised_names(text: str, language: str, noun_endings: bool = True) -> list[str]:
@@ -370,11 +373,6 @@ def tagged_names(text: str, language: str) -> tuple[str, ...] | None:
 #: German prepositions after which a capitalised word without an article is most often a place
 #: ("bei Ahlen", "nach Bremen", "Richtung Beckum").
 _DE_PLACE_PREPOSITION = re.compile(r"\b(?:in|bei|nach|aus|von|gegen|zwischen|Richtung)\s+$")
-#: Endings only common nouns have (unlike "-en" or "-e", which many place names have too).
-_DE_STRONG_NOUN_SUFFIX = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nis", "tum", "ling", "chen",
-                          "lein", "ment")
-
-
 def german_places(text: str) -> list[str]:
     """Capitalised German words right after a preposition of place, without an article, that have
     no ending only common nouns have: "Unfall bei Ahlen" (the tagger, asked about *Ahlen*, knows only
