@@ -298,7 +298,8 @@ class DetailParams:
     #: stay below 0.45). Only used for encoders that embed single words meaningfully.
     word_match: float = 0.5
     #: A link is "partial" (and so ``changed``) when one side has this many times the words of
-    #: the other: a short sentence matched inside a long one that says more.
+    #: the other (the parts of a hyphenated word counted apart): a short sentence matched inside a
+    #: long one that says more.
     partial_ratio: float = 2.2
     #: Fuzzy ratio (0-100) two spellings need to be one name inside a link.
     name_ratio: int = NameParams().link_ratio
@@ -313,6 +314,15 @@ def _quotes(text: str) -> list[str]:
         if len(words) >= 3 and not all(w[:1].isupper() for w in words):
             out.append(q.strip())
     return out
+
+
+_WORD_GAP = re.compile(r"[\s\-‐‑–—/]+")
+
+
+def _word_count(text: str) -> int:
+    """Words, the parts of a hyphenated word counted apart ("Rakoczy-Reitturnier" is two, as
+    "Rakoczy horse show" is three) and a dash or bracket on its own not at all."""
+    return sum(1 for tok in _WORD_GAP.split(text) if any(c.isalnum() for c in tok))
 
 
 def _tokens(text: str) -> list[str]:
@@ -452,7 +462,7 @@ def compare_details(
         qa, qb = _quotes(a_text), _quotes(b_text)
         if qa or qb:
             details.append(Detail("quote", qa[0] if qa else None, qb[0] if qb else None))
-    wa, wb = len(a_text.split()), len(b_text.split())
+    wa, wb = _word_count(a_text), _word_count(b_text)
     spaced = a_lang not in NO_SPACES and b_lang not in NO_SPACES  # word counts mean nothing in zh, ja
     if spaced and max(wa, wb) >= p.partial_ratio * max(1, min(wa, wb)):
         details.append(Detail("partial", a_text if wa > wb else None, b_text if wb > wa else None))
