@@ -373,6 +373,15 @@ def tagged_names(text: str, language: str) -> tuple[str, ...] | None:
 #: German prepositions after which a capitalised word without an article is most often a place
 #: ("bei Ahlen", "nach Bremen", "Richtung Beckum").
 _DE_PLACE_PREPOSITION = re.compile(r"\b(?:in|bei|nach|aus|von|gegen|zwischen|Richtung)\s+$")
+#: Titles and roles that stand without an article before a name ("von Präsident Putin").
+_DE_TITLES = frozenset({
+    "präsident", "präsidentin", "kanzler", "kanzlerin", "minister", "ministerin", "bürgermeister",
+    "bürgermeisterin", "ministerpräsident", "ministerpräsidentin", "staatschef", "regierungschef", "premier",
+    "premierminister", "papst", "könig", "königin", "prinz", "prinzessin", "general", "trainer", "kapitän",
+    "professor", "professorin", "doktor", "pfarrer", "senator", "senatorin", "abgeordnete", "abgeordneter",
+})
+
+
 def german_places(text: str) -> list[str]:
     """Capitalised German words right after a preposition of place, without an article, that have
     no ending only common nouns have: "Unfall bei Ahlen" (the tagger, asked about *Ahlen*, knows only
@@ -381,11 +390,14 @@ def german_places(text: str) -> list[str]:
 
     >>> german_places("Ein Unfall bei Ahlen, dann aus Sorge in Richtung Beckum und von Kindern.")
     ['Ahlen', 'Sorge', 'Beckum', 'Kindern']
+    >>> german_places("Ein Brief von Präsident Selenskyj an Kanzler Scholz")
+    []
     """
     out = []
     for m in TOKEN.finditer(text):
         w = m.group(0)
-        if (len(w) >= 3 and "-" not in w and w.lower() not in STOPWORDS and not w.isupper()
+        if (len(w) >= 3 and "-" not in w and w.lower() not in STOPWORDS and w.lower() not in _DE_TITLES
+                and not w.isupper()
                 and not w.lower().endswith(_DE_STRONG_NOUN_SUFFIX)
                 and _DE_PLACE_PREPOSITION.search(text, max(0, m.start() - 25), m.start())):
             out.append(w)
