@@ -244,15 +244,21 @@ def choose_story_cut(items) -> float:
     return round(float(np.median(best)), 2)
 
 
-def final_links(it, chosen, cut):
-    """The chosen pairs that are links at ``cut`` (with the story check and the neighbours a link
-    takes in, as in ``compare()``)."""
+def final_links(it, chosen, cut, conf=None):
+    """The chosen pairs that are links at ``cut`` (with the story check, the second pass of a
+    retold story when the pair's confidences ``conf`` are given, and the neighbours a link takes
+    in, as in ``compare()``)."""
     from storydiff.align import AlignParams
-    from storydiff.judge import JudgeParams, join_neighbours
+    from storydiff.judge import JudgeParams, choose_links, join_neighbours
 
     if STORY_GATE and it["story"].score < STORY_CUT[0]:
         cut = max(cut, UNRELATED_CUT)
-    links = [lk for lk in chosen if lk[3] >= cut]
+    if conf is None or it["cands"] is None:
+        links = [lk for lk in chosen if lk[3] >= cut]
+    else:
+        links = choose_links(it["prep"].scores, it["cands"], conf, cut=cut, merge_gain=AlignParams().merge_gain,
+                             story=it["story"].score, second_pass_story=JudgeParams().second_pass_story,
+                             chosen=chosen)
     if JudgeParams().join_neighbours:
         links = join_neighbours(links, it["prep"].a_units, it["prep"].b_units, it["details_of"],
                                 max_merge=AlignParams().max_merge)
@@ -282,7 +288,7 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
     for it in items:
         if it["source"] != source:
             continue
-        chosen = final_links(it, preds[it["name"]], cut)
+        chosen = final_links(it, preds[it["name"]], cut, None if conf is None else conf[it["name"]])
         n_links += len(chosen)
         na = len(it["prep"].a_units)
         nb = len(it["prep"].b_units)

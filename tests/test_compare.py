@@ -59,6 +59,57 @@ def test_against_hand_made_gold(comp):
     assert r["only_a"]["R"] >= 0.7 and r["only_b"]["R"] >= 0.7
 
 
+def test_a_retold_story_links_the_confident_pair_a_rival_left_free(articles, comp):
+    """Blick retells Bild's story (story score 4.0, the top of the scale). "three Russian soldiers
+    ... gave a press conference in Kyiv on Tuesday" / "An einer Medienkonferenz am Dienstag
+    erzählten drei russische Soldaten ..." is a confident candidate, but B17's first pick by
+    z-score went to another sentence that then fell below the cut. The second pass links it;
+    without the second pass it waits in the review list."""
+    from storydiff.judge import JudgeParams
+
+    def pairs(c):
+        return {(c.a_units[i].text[:40], c.b_units[j].text[:40]) for lk in c.links for i in lk.a for j in lk.b}
+
+    press = ("Meanwhile, three Russian soldiers, who o", "An einer Medienkonferenz am Dienstag erz")
+    assert comp.story.score == 4.0
+    assert press in pairs(comp)
+    lk = next(lk for lk in comp.links if comp.b_units[lk.b[0]].text.startswith(press[1]))
+    assert lk.confidence >= comp.settings["judge"]["cut"]
+    once = compare(articles["bild-en-belarusians-russians-fight-for-ukraine"],
+                   articles["blick-de-belarussen-russen-kaempfen-fuer-ukraine"],
+                   judge=JudgeParams(second_pass_story=None))
+    assert press not in pairs(once)
+    assert [r.confidence for r in once.review
+            if (once.a_units[r.a[0]].text[:40], once.b_units[r.b[0]].text[:40]) == press] == [lk.confidence]
+    assert set(pairs(once)) < set(pairs(comp))  # the first pass is the same
+    for bad in (True, "4", 5.0):
+        with pytest.raises(ValueError, match="second_pass_story must be a story score from 1 to 4"):
+            JudgeParams(second_pass_story=bad)
+
+
+def test_a_link_moves_to_the_partner_the_judge_is_more_confident_of(articles, comp, monkeypatch):
+    """"The war in Ukraine rages on." is first taken by the short "An der Seite der Ukraine." (the
+    higher z-score of cosine), though the judge is more confident of "Während der Ukraine-Krieg
+    weiter tobt, ...", which is free: the link moves there."""
+    import storydiff.compare as compare_module
+    from storydiff import judge
+
+    def partner(c, text):
+        return [c.b_units[j].text for lk in c.links for i in lk.a if c.a_units[i].text == text for j in lk.b]
+
+    war = "The war in Ukraine rages on."
+    assert partner(comp, war) == ["Während der Ukraine-Krieg weiter tobt, scheint die Moral der russischen "
+                                  "Truppen abzunehmen."]
+    monkeypatch.setattr(judge, "prefer_confident", lambda sc, cands, conf, links: links)
+    compare_module._CANDIDATES.clear()
+    first = compare(articles["bild-en-belarusians-russians-fight-for-ukraine"],
+                    articles["blick-de-belarussen-russen-kaempfen-fuer-ukraine"])
+    assert partner(first, war) == ["An der Seite der Ukraine."]
+    conf = {tuple(lk.b): lk.confidence for lk in comp.links if comp.a_units[lk.a[0]].text == war}
+    assert conf and min(conf.values()) > [lk.confidence for lk in first.links
+                                          if first.a_units[lk.a[0]].text == war][0]
+
+
 def test_json_round_trip(comp):
     d = json.loads(comp.to_json())
     check_contract(d)

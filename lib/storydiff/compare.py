@@ -20,7 +20,7 @@ from .align import AlignParams, InOrderParams, check_windows, in_order, moved_fl
 from .corpus import Article
 from .details import NO_SPACES, Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
-from .judge import JudgeParams, candidate_features, join_neighbours, load_model, review_pairs, select_links
+from .judge import JudgeParams, candidate_features, choose_links, join_neighbours, load_model, review_pairs
 from .marks import Mark, link_marks
 from .segment import Unit, segment, segment_lines
 
@@ -751,7 +751,8 @@ def _judged_links(prep: Prepared, a: Article, b: Article, model, judge: JudgePar
     if not story.same_story:  # only very confident links; offered for review what would be a link in one story
         review_low = max(review_low, cut)
         cut = max(cut, _cut(judge.unrelated_cut, model.unrelated_cut))
-    links = [lk for lk in select_links(sc, cands, conf, merge_gain=params.merge_gain) if lk[3] >= cut]
+    links = choose_links(sc, cands, conf, cut=cut, merge_gain=params.merge_gain, story=story.score,
+                         second_pass_story=judge.second_pass_story)
     if judge.join_neighbours:
         links = join_neighbours(links, prep.a_units, prep.b_units, details_of, max_merge=params.max_merge)
     review = [Review(tuple(x), tuple(y), round(p, 3), ext)
