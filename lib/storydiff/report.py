@@ -71,7 +71,7 @@ def _column(comp, side: str) -> str:
 _FILTERS = (("all", "everything"), ("changed", "changed"), ("dropped", "dropped by B"), ("added", "added by B"),
             ("review", "needs review"), ("same", "same"), ("number", "a number differs"),
             ("name", "a name differs"), ("date", "a date or day differs"), ("time", "a time differs"),
-            ("quote", "a quotation differs"), ("partial", "only part matches"))
+            ("quote", "a quotation differs"), ("partial", "only part matches"), ("extra", "one side says more"))
 _TOOLS = (
     "<div class='sd-tools'><button type='button' class='sd-prev' title='previous change (p)'>◀ previous</button>"
     "<button type='button' class='sd-next' title='next change (n)'>next ▶</button>"
@@ -210,8 +210,8 @@ def describe(comp, *, examples: int = 3) -> str:
     for status, verb, col in (("dropped", f"{b} drops", "a_text"), ("added", f"{b} adds", "b_text"),
                               ("changed", f"{b} changes", None)):
         rows = frame[frame.status == status]
-        if status == "changed":  # a differing number, name or quotation says more than "partial"
-            rows = rows.iloc[rows.details.str.startswith("only part").argsort(kind="stable")]
+        if status == "changed":  # a differing number, name or quotation says more than "partial" or "extra"
+            rows = rows.iloc[rows.details.str.startswith(("only part", "more said")).argsort(kind="stable")]
         if rows.empty:
             lines.append(f"- **{verb}** nothing.")
             continue
