@@ -84,6 +84,9 @@ def test_quote_on_one_side_only():
         ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Saturday night."),
         ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened early on Sunday."),
         ("Direkt vor dem Flug am Montag wurden alle getestet.", "Everyone was tested immediately before the flight."),
+        # the editor's note is no name
+        ('Sie schrieb: "Das Café Rot und die Bar Blau (eine andere Bar in Köln, Anm. d. R.) haben den besten '
+         'Kaffee".', 'She wrote, "Café Rot and Bar Blau (another bar in Cologne, Ed. ) have the best coffee".'),
     ],
 )
 def test_same_fact_written_differently_is_no_detail(de, en):

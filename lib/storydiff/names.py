@@ -433,4 +433,10 @@ def name_candidates(text: str, language: str | None = None, *, places: bool = Fa
         for part in tok.split("-"):
             if len(part) >= 2 and part[0].isupper() and part.lower() not in STOPWORDS:
                 out.append(part)
+    if language == "de":  # "(Anm. d. Red.)", the editor's note, is no name
+        out = [n for n in out if not (n in _DE_EDITORIAL and re.search(rf"\b{n}\.", text))]
     return list(dict.fromkeys(out))
+
+
+#: German abbreviations of the editor's note ("Anm. d. Red.": Anmerkung der Redaktion).
+_DE_EDITORIAL = frozenset({"Anm", "Red"})
