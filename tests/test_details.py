@@ -27,6 +27,8 @@ from storydiff.names import names_match
         ("3 hundred people", "en", ["300"]),  # not "3 100", which reads as 3100
         ("5 Hundert Menschen", "de", ["500"]),
         ("three hundred people", "en", ["300"]),
+        ("about 2,5 gigawatt", "en", ["2.5"]),  # a German decimal comma: a thousands comma takes 3 digits
+        ("12,500 people", "en", ["12500"]),
     ],
 )
 def test_numbers(text, lang, values):
@@ -84,6 +86,9 @@ def test_quote_on_one_side_only():
         ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Saturday night."),
         ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened early on Sunday."),
         ("Direkt vor dem Flug am Montag wurden alle getestet.", "Everyone was tested immediately before the flight."),
+        # two ages written without a space in English
+        ("Eine Fahrerin war mit ihren beiden Kindern (3, 5) unterwegs.",
+         "A driver was traveling with her two children (3,5)."),
         # the editor's note is no name
         ('Sie schrieb: "Das Café Rot und die Bar Blau (eine andere Bar in Köln, Anm. d. R.) haben den besten '
          'Kaffee".', 'She wrote, "Café Rot and Bar Blau (another bar in Cologne, Ed. ) have the best coffee".'),

@@ -136,7 +136,9 @@ def _to_value(int_part: str, sep: str | None, frac: str | None, language: str) -
     if sep and frac:
         if language == "de" and sep == ",":
             value += float("0." + frac)
-        elif language != "de" and sep == ".":
+        elif language != "de" and (sep == "." or len(frac) < 3):
+            # "2,5 gigawatt" in English is a German decimal comma (a thousands comma takes three
+            # digits); "(3,5)", two ages, also reads so, and compare_details takes it as the list
             value += float("0." + frac)
         else:  # a thousands separator: 1.000 (de) or 1,000 (en) were caught by int_part already
             value = float(digits + frac)
@@ -383,6 +385,26 @@ def _days(value: str) -> set[str]:
     return set(value[len("weekday:"):].split("/")) if value.startswith("weekday:") else set()
 
 
+_COMMA_PAIR = re.compile(r"\d+,\d{1,2}")
+
+
+def _as_list(mine: list[str], theirs: list[str], words: dict, language: str) -> list[str]:
+    """``mine`` without an English "3,5" (read as 3.5) whose parts, 3 and 5, ``theirs`` has: a list
+    of two numbers written without a space ("her two children (3,5)" / "ihren Kindern (3, 5)").
+    The parts are taken out of ``theirs`` too (in place)."""
+    if language == "de":
+        return mine
+    out = []
+    for v in mine:
+        parts = words.get(v, "").split(",")
+        if _COMMA_PAIR.fullmatch(words.get(v, "")) and all(x in theirs for x in parts) and len(set(parts)) == 2:
+            for x in parts:
+                theirs.remove(x)
+        else:
+            out.append(v)
+    return out
+
+
 def _multiset_diff(xs: list[str], ys: list[str]) -> list[str]:
     """The values of ``xs`` that ``ys`` does not have (each of ``ys`` matches once): a number
     written as a word (``~3``) matches the digits, and a night between two days matches either
@@ -439,6 +461,8 @@ def compare_details(
     only_b = [v for v in _multiset_diff([v for v, _ in nb], [v for v, _ in na]) if not v.startswith("~")]
     word_a = {v: w for v, w in na}
     word_b = {v: w for v, w in nb}
+    only_a = _as_list(only_a, only_b, word_a, a_lang)
+    only_b = _as_list(only_b, only_a, word_b, b_lang)
     def kind(v):
         return "date" if v.startswith(("date:", "weekday:")) else "time" if v.startswith("time:") else "number"
 
