@@ -29,6 +29,13 @@ def test_a_plain_translation_has_few_marks():
     assert len(ma) + len(mb) <= 1, (marked(a, ma), marked(b, mb))
 
 
+def test_a_german_compound_and_its_last_part_are_counterparts():
+    a = "Der Italiener gewann die Etappe im Massensprint nach den Kleingruppentrainings."
+    b = "The Italian won the stage in a bunch sprint after the small group trainings."
+    ma, _ = word_marks(a, b, [], WordMatcher())
+    assert not {"Massensprint", "Kleingruppentrainings"} & {w for w, _ in marked(a, ma)}
+
+
 def test_marks_travel_with_the_comparison():
     a = Article(id="a", language="en", outlet="Paper A", text=(
         "The mayor opened the new bridge on Monday.\n\nMore than 2000 people came to watch the ceremony."))

