@@ -377,11 +377,15 @@ def test_utf16_names_the_conversion(tmp_path):
         load_text(path)
 
 
-@pytest.mark.parametrize("text", ["12 345 678 90 12 13 14", "Bonjour Hallo hello ciao 안녕 привет"])
-def test_undetectable_language_says_how_to_give_it(tmp_path, text):
+@pytest.mark.parametrize("text,says", [
+    ("12 345 678 90 12 13 14", "too short to tell its language \\(0 letters\\)"),
+    ("x", "too short to tell its language \\(1 letter\\)"),  # the detector calls it Afrikaans
+    ("Bonjour Hallo hello ciao 안녕 привет", "could not tell the language")])
+def test_undetectable_language_says_how_to_give_it(tmp_path, text, says):
     path = _en(tmp_path / "a.txt", text)
-    with pytest.raises(CorpusError, match="could not tell the language.*--lang-a"):
+    with pytest.raises(CorpusError, match=says + ".*--lang-a"):
         load_text(path)
+    assert load_text(path, language="de").language == "de"  # given, it is taken
 
 
 def test_nan_threshold_is_refused(capsys):

@@ -71,13 +71,14 @@ def test_what_cannot_be_imported_is_named_and_nothing_else_is_lost(tmp_path, cap
     (src / "french.txt").write_text("Le maire a inauguré le nouveau pont lundi devant deux mille personnes.",
                                     encoding="utf-8")
     (src / "table.xlsx").write_bytes(b"PK\x03\x04")
+    (src / "short.txt").write_text("Ja.", encoding="utf-8")
     into = tmp_path / "articles"
     rc, out, err = run(capsys, "import", *sorted(src.iterdir()), "--into", into)
     assert rc == 1
     assert "1 articles written" in out
     for name, why in (("broken.jsonl", "line 2 is not JSON"), ("nocol.csv", "no text column"),
                       ("empty.html", "no article text"), ("french.txt", "'fr' is not one the corpus knows"),
-                      ("table.xlsx", "unknown kind of file")):
+                      ("table.xlsx", "unknown kind of file"), ("short.txt", "too short to tell its language")):
         assert any(name in line and why in line for line in err.splitlines()), (name, err)
     rc, _, _ = run(capsys, "import", src / "nocol.csv", "--into", tmp_path / "other")
     assert rc == 2

@@ -425,6 +425,11 @@ def load_text(
     if text.endswith("\n"):
         text = text[:-1]
     detected = language is None
+    letters = sum(c.isalpha() for c in text)
+    if detected and letters < MIN_LETTERS_TO_DETECT:
+        raise CorpusError(f"{p}: the text is too short to tell its language ({letters} letter"
+                          f"{'' if letters == 1 else 's'}); give it, e.g. `--lang-a de` for A or `--lang-b en` "
+                          "for B, or language=... in Python")
     if detected:
         language = detect_language(text)
         log.info("%s: detected language %s", p, language)
@@ -439,6 +444,10 @@ def load_text(
         language = _check_language(language, p, "language", languages)
     return Article(id=id or slugify(p.stem) or "article", language=language, text=text,
                    source=str(p))
+
+
+#: Fewer letters than this and the language detector guesses ("x" is Afrikaans to it).
+MIN_LETTERS_TO_DETECT = 20
 
 
 def _known_language(code: str) -> bool:
