@@ -208,7 +208,7 @@ def test_cli_bad_input_one_line(tmp_path, content, expected):
 
 def test_cli_unknown_language_and_encoder(tmp_path):
     f = tmp_path / "a.txt"
-    f.write_text("Ein Satz.", encoding="utf-8")
+    f.write_text("Ein Satz über die neue Brücke in der Stadt.", encoding="utf-8")
     r = cli("compare", f, BLICK, "--lang-a", "german")
     assert r.returncode != 0 and "two-letter" in r.stderr and "Traceback" not in r.stderr
     r = cli("compare", f, BLICK, "--encoder", "labse")
