@@ -684,8 +684,9 @@ def _link_judge(ua, ub, a_lang, b_lang, details_of, linked=(frozenset(), frozens
 
 def _neighbour_explains(ids_a, ids_b, ua, ub, linked, details_of) -> bool:
     """Whether a sentence beside the link, in no link, gives what one side says more: with it the
-    link would have no "extra" detail (nor a "partial" one). The other outlet then said in two sentences what the link
-    holds in one, and the difference is where the link ends, not what the outlets said.
+    link would have no "extra" detail (nor a "partial" one). The other outlet then said in two
+    sentences what the link holds in one, and the difference is where the link ends, not what the
+    outlets said.
     (Joining such a neighbour measured worse on real-pairs; see :func:`storydiff.judge.join_neighbours`.)"""
     for side, units in ((0, ua), (1, ub)):
         ids = (ids_a, ids_b)[side]
