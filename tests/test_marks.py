@@ -36,6 +36,17 @@ def test_a_german_compound_and_its_last_part_are_counterparts():
     assert not {"Massensprint", "Kleingruppentrainings"} & {w for w, _ in marked(a, ma)}
 
 
+def test_a_nationality_is_the_counterpart_of_its_country():
+    """Bild / Blick: "fighting alongside the Ukrainians" / "auf der Seite der Ukraine".
+    "Ukrainians" is a stop word (no content word of its own), but it is Ukraine's counterpart."""
+    a = "Hundreds of them are already fighting alongside the Ukrainians."
+    b = ("Hunderte von Weissrussen und Russen haben Putin bereits den Rücken gekehrt und kämpfen jetzt auf der "
+         "Seite der Ukraine.")
+    _, mb = word_marks(a, b, [], WordMatcher())
+    assert "Ukraine" not in [w for w, _ in marked(b, mb)]
+    assert {"Putin", "Rücken"} <= {w for w, _ in marked(b, mb)}  # what Blick says more stays marked
+
+
 def test_marks_travel_with_the_comparison():
     a = Article(id="a", language="en", outlet="Paper A", text=(
         "The mayor opened the new bridge on Monday.\n\nMore than 2000 people came to watch the ceremony."))

