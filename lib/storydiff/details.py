@@ -284,10 +284,19 @@ def _numbers_of(text: str, language: str, named: bool = False) -> tuple[tuple[st
 
 def with_outlets(text: str, a, b) -> str:
     """A link's details in words (:meth:`Detail.in_words`) with the outlets' names of articles ``a``
-    and ``b`` instead of "A" and "B"."""
+    and ``b`` instead of "A" and "B".
+
+    >>> from types import SimpleNamespace as Art
+    >>> with_outlets("number: A says 39, B gives no such number; more said: B also says Putin",
+    ...              Art(outlet="Bild", id="a"), Art(outlet="Blick", id="b"))
+    'number: Bild says 39, Blick gives no such number; more said: Blick also says Putin'
+    >>> with_outlets("only part matches: A's sentence says more", Art(outlet=None, id="bild-en"),
+    ...              Art(outlet=None, id="b"))
+    "only part matches: bild-en's sentence says more"
+    """
     na, nb = a.outlet or a.id, b.outlet or b.id
-    return re.sub(r"\b([AB]) (says|gives no such|quotes)", lambda m: f"{na if m.group(1) == 'A' else nb} {m.group(2)}",
-                  text)
+    return re.sub(r"\b([AB])('s sentence| says| also says| gives no such| quotes)",
+                  lambda m: f"{na if m.group(1) == 'A' else nb}{m.group(2)}", text)
 
 
 _QUOTE = re.compile(r"[„“”\"«»‹›]([^„“”\"«»‹›]{3,})[„“”\"«»‹›]")

@@ -53,8 +53,9 @@ class Fact:
 
     ``units``: article id -> unit id; ``texts``: article id -> sentence; ``status``: article id ->
     ``same`` or ``changed`` (a number, name or quotation differs from another outlet's version,
-    or only part of it is told there); ``details``: for a changed cell, what differs, with the
-    outlets named ("number: Bild says 2014, Blick gives no such number")."""
+    only part of it is told there, or one version says something the other does not); ``details``:
+    for a changed cell, what differs, with the outlets named ("number: Bild says 2014, Blick gives
+    no such number")."""
 
     id: int
     units: dict
