@@ -140,28 +140,29 @@ def counterparts(xs: list[str], ys: list[str], words, x_names=frozenset(), y_nam
     sim = np.where(both, -1.0, sim)
     row_best = sim.argmax(axis=1)
     col_best = sim.argmax(axis=0)
+    by_vector = sim >= WORD_COS
+    fx, fy = [fold(x) for x in xs], [fold(y) for y in ys]
     for i, x in enumerate(xs):
         for j, y in enumerate(ys):
-            closest = row_best[i] == j or col_best[j] == i
-            if (closest and sim[i, j] >= WORD_COS) or x.lower() == y.lower() or (
-                    min(len(x), len(y)) >= 5 and fuzz.ratio(fold(x), fold(y)) >= COGNATE_RATIO) or (
-                    x[:1].isupper() and y[:1].isupper() and names_match(x, y)) or _compound_part(x, y) \
-                    or _one_stem(x, y):
+            if hx[i] and hy[j]:  # nothing left to learn from this pair
+                continue
+            if (by_vector[i, j] and (row_best[i] == j or col_best[j] == i)) or x.lower() == y.lower() or (
+                    min(len(x), len(y)) >= 5 and fuzz.ratio(fx[i], fy[j]) >= COGNATE_RATIO) or (
+                    x[:1].isupper() and y[:1].isupper() and names_match(x, y)) or _compound_part(fx[i], fy[j]) \
+                    or ((x[:1].isupper() or y[:1].isupper()) and _one_stem(fx[i], fy[j])):
                 hx[i] = hy[j] = True
     return hx, hy
 
 
-def _one_stem(x: str, y: str) -> bool:
-    """A name and a word made from it: Ukraine / Ukrainians, Belarus / belarussische (one of them
-    capitalised; the same first letters, at least four and four fifths of the shorter word)."""
-    from os.path import commonprefix
-
-    from .names import fold
-
-    if not (x[:1].isupper() or y[:1].isupper()):
-        return False
-    fx, fy = fold(x).lower(), fold(y).lower()
-    n = len(commonprefix([fx, fy]))
+def _one_stem(fx: str, fy: str) -> bool:
+    """A name and a word made from it: Ukraine / Ukrainians, Belarus / belarussische (folded
+    words, :func:`storydiff.names.fold`; one of them was capitalised): the same first letters, at
+    least four and four fifths of the shorter word."""
+    n = 0
+    for cx, cy in zip(fx, fy, strict=False):
+        if cx != cy:
+            break
+        n += 1
     return n >= 4 and n >= 0.8 * min(len(fx), len(fy))
 
 
@@ -187,12 +188,11 @@ def counterparts_in(a_text: str, b_text: str, wa: list[str], wb: list[str], word
     return ha[: len(wa)], hb[: len(wb)]
 
 
-def _compound_part(x: str, y: str) -> bool:
-    """One word is the last part of the other, a German compound: "Massensprint" / "sprint",
-    "Kleingruppentrainings" / "trainings" (with an inflection: "Trainings" / "training")."""
-    from .names import fold
-
-    long, short = sorted((fold(x).lower(), fold(y).lower()), key=len, reverse=True)
+def _compound_part(fx: str, fy: str) -> bool:
+    """One folded word (:func:`storydiff.names.fold`) is the last part of the other, a German
+    compound: "Massensprint" / "sprint", "Kleingruppentrainings" / "trainings" (with an
+    inflection: "Trainings" / "training")."""
+    long, short = (fx, fy) if len(fx) >= len(fy) else (fy, fx)
     if len(short) < 4 or len(long) < len(short) + 3:
         return False
     return any(long.endswith(short + end) or (end and short.endswith(end) and long.endswith(short[: -len(end)]))
