@@ -651,8 +651,15 @@ def _details_of(ua, ub, a_lang, b_lang, enc, detail_params):
     """``f(A ids, B ids) -> [Detail]`` for a link between these units; each link's details are
     worked out once (the neighbour join and the final judgement ask for the same links)."""
 
+    vecs: dict[str, np.ndarray] = {}  # the words of this comparison, looked up once
+
     def word_sim(xs, ys):
-        return embed(xs, enc) @ embed(ys, enc).T
+        if not xs or not ys:
+            return np.zeros((len(xs), len(ys)), np.float32)
+        todo = [w for w in dict.fromkeys(xs + ys) if w not in vecs]
+        if todo:
+            vecs.update(zip(todo, embed(todo, enc), strict=True))
+        return np.stack([vecs[w] for w in xs]) @ np.stack([vecs[w] for w in ys]).T
 
     seen: dict[tuple, list[Detail]] = {}
 

@@ -193,7 +193,7 @@ def _compound_part(fx: str, fy: str) -> bool:
     compound: "Massensprint" / "sprint", "Kleingruppentrainings" / "trainings" (with an
     inflection: "Trainings" / "training")."""
     long, short = (fx, fy) if len(fx) >= len(fy) else (fy, fx)
-    if len(short) < 4 or len(long) < len(short) + 3:
+    if len(short) < 4 or len(long) < len(short) + 3 or short[:3] not in long[-len(short) - 3:]:
         return False
     return any(long.endswith(short + end) or (end and short.endswith(end) and long.endswith(short[: -len(end)]))
                for end in _INFLECTION)
