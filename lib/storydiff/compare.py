@@ -20,7 +20,7 @@ from .align import AlignParams, InOrderParams, check_windows, in_order, moved_fl
 from .corpus import Article
 from .details import NO_SPACES, Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
-from .judge import JudgeParams, candidate_features, choose_links, join_neighbours, load_model, review_pairs
+from .judge import JudgeParams, WordMatcher, candidate_features, choose_links, join_neighbours, load_model, review_pairs
 from .marks import Mark, link_marks
 from .segment import Unit, segment, segment_lines
 
@@ -651,16 +651,7 @@ def _details_of(ua, ub, a_lang, b_lang, enc, detail_params):
     """``f(A ids, B ids) -> [Detail]`` for a link between these units; each link's details are
     worked out once (the neighbour join and the final judgement ask for the same links)."""
 
-    vecs: dict[str, np.ndarray] = {}  # the words of this comparison, looked up once
-
-    def word_sim(xs, ys):
-        if not xs or not ys:
-            return np.zeros((len(xs), len(ys)), np.float32)
-        todo = [w for w in dict.fromkeys(xs + ys) if w not in vecs]
-        if todo:
-            vecs.update(zip(todo, embed(todo, enc), strict=True))
-        return np.stack([vecs[w] for w in xs]) @ np.stack([vecs[w] for w in ys]).T
-
+    word_sim = WordMatcher(enc).cosines  # the words of this comparison, embedded once
     seen: dict[tuple, list[Detail]] = {}
 
     def details_of(ids_a, ids_b):
@@ -803,6 +794,4 @@ def _pkg_version(name: str) -> str:
 @lru_cache(maxsize=1)
 def _word_matcher():
     """One word matcher per process: it keeps the word vectors it has looked up."""
-    from .judge import WordMatcher
-
     return WordMatcher()

@@ -139,6 +139,14 @@ class WordMatcher:
             vecs = embed(todo, self.encoder, progress=False)
             self._vecs.update(zip(todo, vecs, strict=True))
 
+    def cosines(self, xs: list[str], ys: list[str]) -> np.ndarray:
+        """Cosines of the word vectors of ``xs`` (rows) and ``ys`` (columns); each word is embedded
+        once per matcher."""
+        if not xs or not ys:
+            return np.zeros((len(xs), len(ys)), np.float32)
+        self.prepare(xs + ys)
+        return np.stack([self._vecs[w] for w in xs]) @ np.stack([self._vecs[w] for w in ys]).T
+
     def relation(self, xs: list[str], ys: list[str]) -> np.ndarray:
         """Boolean matrix: ``xs[i]`` and ``ys[j]`` are counterparts (word vectors at least
         :data:`WORD_COS` similar, the same word in any case, or two spellings of one name);
@@ -147,10 +155,7 @@ class WordMatcher:
         rel = np.zeros((len(xs), len(ys)), bool)
         if not xs or not ys:
             return rel
-        self.prepare(xs + ys)
-        vx = np.stack([self._vecs[w] for w in xs])
-        vy = np.stack([self._vecs[w] for w in ys])
-        rel |= (vx @ vy.T) >= WORD_COS
+        rel |= self.cosines(xs, ys) >= WORD_COS
         where_y: dict[str, list[int]] = {}
         for j, y in enumerate(ys):
             where_y.setdefault(y.lower(), []).append(j)

@@ -134,8 +134,7 @@ def counterparts(xs: list[str], ys: list[str], words, x_names=frozenset(), y_nam
     if not xs or not ys:
         return hx, hy
     if sim is None:
-        words.prepare(xs + ys)
-        sim = np.stack([words._vecs[w] for w in xs]) @ np.stack([words._vecs[w] for w in ys]).T
+        sim = words.cosines(xs, ys)
     both = np.array([[x in x_names and y in y_names for y in ys] for x in xs], bool)
     sim = np.where(both, -1.0, sim)
     row_best = sim.argmax(axis=1)
