@@ -425,13 +425,12 @@ def load_text(
     if text.endswith("\n"):
         text = text[:-1]
     detected = language is None
-    letters = sum(c.isalpha() for c in text)
-    if detected and letters < MIN_LETTERS_TO_DETECT:
-        raise CorpusError(f"{p}: the text is too short to tell its language ({letters} letter"
-                          f"{'' if letters == 1 else 's'}); give it, e.g. `--lang-a de` for A or `--lang-b en` "
-                          "for B, or language=... in Python")
     if detected:
-        language = detect_language(text)
+        try:
+            language = detect_language(text)
+        except CorpusError as exc:
+            raise CorpusError(f"{p}: {exc}; give it, e.g. `--lang-a de` for A or `--lang-b en` for B, or "
+                              "language=... in Python") from None
         log.info("%s: detected language %s", p, language)
     language = str(language).strip().lower()
     if detected and (not _ISO.match(language) or languages is not None and language not in tuple(languages)):
@@ -447,7 +446,7 @@ def load_text(
 
 
 #: Fewer letters than this and the language detector guesses ("x" is Afrikaans to it).
-MIN_LETTERS_TO_DETECT = 20
+_MIN_LETTERS_TO_DETECT = 20
 
 
 def _known_language(code: str) -> bool:
@@ -458,8 +457,13 @@ def _known_language(code: str) -> bool:
 
 
 def detect_language(text: str) -> str:
-    """Best-guess ISO-639-1 code of ``text`` (``py3langid``, offline)."""
+    """Best-guess ISO-639-1 code of ``text`` (``py3langid``, offline). A text of fewer than 20
+    letters is refused (:class:`CorpusError`): the detector would only guess."""
     import py3langid
+
+    letters = sum(c.isalpha() for c in text)
+    if letters < _MIN_LETTERS_TO_DETECT:
+        raise CorpusError(f"the text is too short to tell its language ({letters} letter{'' if letters == 1 else 's'})")
 
     code, _ = py3langid.classify(text[:5000])
     return code

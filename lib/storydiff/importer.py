@@ -223,7 +223,7 @@ def import_paths(paths, into: str | Path, *, language: str | None = None, outlet
     """
     import yaml
 
-    from .corpus import LANGUAGES, MIN_LETTERS_TO_DETECT, CorpusError, detect_language, load_corpus_report, slugify
+    from .corpus import LANGUAGES, CorpusError, detect_language, load_corpus_report, slugify
     from .output import write_text
 
     into = Path(into)
@@ -258,11 +258,11 @@ def import_paths(paths, into: str | Path, *, language: str | None = None, outlet
             if not text:
                 report.skipped.append((where, "no text"))
                 continue
-            lang = language or str(rec.get("language") or "").strip().lower()
-            if not lang and sum(c.isalpha() for c in text) < MIN_LETTERS_TO_DETECT:
-                report.skipped.append((where, "the text is too short to tell its language; give --language"))
+            try:
+                lang = language or str(rec.get("language") or "").strip().lower() or detect_language(text)
+            except CorpusError as exc:
+                report.skipped.append((where, f"{exc}; give --language"))
                 continue
-            lang = lang or detect_language(text)
             if lang not in LANGUAGES:
                 report.skipped.append((where, f"language {lang!r} is not one the corpus knows "
                                               f"({', '.join(LANGUAGES)}); give --language if the detection is wrong"))
