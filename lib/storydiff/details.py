@@ -397,21 +397,21 @@ def _days(value: str) -> set[str]:
 _COMMA_PAIR = re.compile(r"\d+,\d{1,2}")
 
 
-def _as_list(mine: list[str], theirs: list[str], words: dict, language: str) -> list[str]:
-    """``mine`` without an English "3,5" (read as 3.5) whose parts, 3 and 5, ``theirs`` has: a list
-    of two numbers written without a space ("her two children (3,5)" / "ihren Kindern (3, 5)").
-    The parts are taken out of ``theirs`` too (in place)."""
+def _as_list(mine: list[str], theirs: list[str], words: dict, language: str) -> tuple[list[str], list[str]]:
+    """``mine`` and ``theirs`` without an English "3,5" of ``mine`` (read as 3.5) whose parts, 3 and
+    5, ``theirs`` has, and without those parts: a list of two numbers written without a space ("her
+    two children (3,5)" / "ihren Kindern (3, 5)")."""
     if language == "de":
-        return mine
-    out = []
+        return mine, theirs
+    kept, theirs = [], list(theirs)
     for v in mine:
         parts = words.get(v, "").split(",")
-        if _COMMA_PAIR.fullmatch(words.get(v, "")) and all(x in theirs for x in parts) and len(set(parts)) == 2:
+        if _COMMA_PAIR.fullmatch(words.get(v, "")) and len(set(parts)) == 2 and all(x in theirs for x in parts):
             for x in parts:
                 theirs.remove(x)
         else:
-            out.append(v)
-    return out
+            kept.append(v)
+    return kept, theirs
 
 
 def _multiset_diff(xs: list[str], ys: list[str]) -> list[str]:
@@ -470,8 +470,8 @@ def compare_details(
     only_b = [v for v in _multiset_diff([v for v, _ in nb], [v for v, _ in na]) if not v.startswith("~")]
     word_a = {v: w for v, w in na}
     word_b = {v: w for v, w in nb}
-    only_a = _as_list(only_a, only_b, word_a, a_lang)
-    only_b = _as_list(only_b, only_a, word_b, b_lang)
+    only_a, only_b = _as_list(only_a, only_b, word_a, a_lang)
+    only_b, only_a = _as_list(only_b, only_a, word_b, b_lang)
     def kind(v):
         return "date" if v.startswith(("date:", "weekday:")) else "time" if v.startswith("time:") else "number"
 
