@@ -105,11 +105,17 @@ _DATE_DE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(sorted(_MONTHS, key=len, r
 _DATE_EN = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b",
                       re.I)
 _TIME = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(uhr\b|a\.m\.|p\.m\.|am\b|pm\b|h\b)", re.I)
+#: A time on the 24-hour clock written with a colon and no unit ("around 21:30").
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:)")
+#: A season written with the second year short: "2017/18" is 2017 and 2018 ("the 2017/2018 season").
+_SEASON = re.compile(r"\b((?:19|20)\d\d)\s?[/–-]\s?(\d\d)\b(?![/.,:]\d)")
 _RANGE = re.compile(r"\b(\d{1,4})\s*[-–]\s*(\d{1,4})\b")
 # a number not glued to a Latin, Greek or Cyrillic letter ("1000名" in Chinese is a number)
 _NOT_WORD = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF_"
+#: ... and not followed by one, except by a lower-case word the number begins ("44jährige",
+#: "3fach", "10km": German writes "44-jährige" also without the hyphen)
 _NUM = re.compile(r"(?<![" + _NOT_WORD + r".,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?(?:st|nd|rd|th)?"
-                  r"(?![" + _NOT_WORD + r"])")
+                  r"(?:(?=[a-zäöüß]{3,})|(?![" + _NOT_WORD + r"]))")
 #: A number joined by a hyphen to a capitalised word names something and counts nothing:
 #: "Covid-19", "G-7", "Sars-CoV-2" (but "0-auf-100" is a number).
 _NAMED = re.compile(r"\b[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*-$")
@@ -159,7 +165,7 @@ _WEEKDAYS = {d: i for i, names in enumerate([
     ("monday", "montag"), ("tuesday", "dienstag"), ("wednesday", "mittwoch"), ("thursday", "donnerstag"),
     ("friday", "freitag"), ("saturday", "samstag", "sonnabend"), ("sunday", "sonntag")]) for d in names}
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?:s|abend|morgen|nachmittag|mittag|nacht)?\b", re.I)
-_NIGHT_BEFORE = re.compile(r"\bNacht\s+(?:zum|auf\s+den)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_NIGHT_BEFORE = re.compile(r"\bNacht\s+(?:zum|auf(?:\s+den)?)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -171,7 +177,13 @@ _ORDINALS = {w: i + 1 for names in (
 _ORDINAL_WORD = re.compile(
     r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)|"
     r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft)(?:e|en|er|es|em))\b", re.I)
-_KEEP_AS_WORDS = re.compile(_ORDINAL_WORD.pattern + r"|\b(?:dozens|hundreds|thousands|millions|billions)\b", re.I)
+#: Set aside from text2num: ordinal words, round numbers in the plural, and a number word after a
+#: month ("until November seven races are planned" is no date; a date after a month is written in
+#: digits).
+_KEEP_AS_WORDS = re.compile(
+    _ORDINAL_WORD.pattern + r"|\b(?:dozens|hundreds|thousands|millions|billions)\b"
+    r"|\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(?:"
+    + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
 
 def _number_words(text: str, language: str) -> str:
@@ -268,6 +280,14 @@ def _numbers_of(text: str, language: str, named: bool = False) -> tuple[tuple[st
         elif unit.startswith("a") and hour == 12:
             hour = 0
         take(m, f"time:{hour:02d}:{m.group(2) or '00'}")
+    for m in _CLOCK.finditer(text):
+        take(m, f"time:{int(m.group(1)):02d}:{m.group(2)}")
+    for m in _SEASON.finditer(text):
+        first = int(m.group(1))
+        second = first // 100 * 100 + int(m.group(2))
+        if second == first + 1:
+            take(m, m.group(1))
+            out.append((str(second), m.group(0)))
     for m in _NIGHT_BEFORE.finditer(text):  # "in der Nacht zum Sonntag": Saturday night, Sunday's small hours
         day = _WEEKDAYS[m.group(1).lower()]
         take(m, f"weekday:{_DAY_NAMES[(day - 1) % 7]}/{_DAY_NAMES[day]}")
@@ -397,6 +417,12 @@ def _days(value: str) -> set[str]:
 _COMMA_PAIR = re.compile(r"\d+,\d{1,2}")
 
 
+def _named(text: str, language: str) -> set[str]:
+    """The numbers of ``text`` that name something ("Formel-1-Pilot", "Covid-19"): the other side
+    may write them without the hyphen ("Formula 1 pilot"), as a number."""
+    return {v for v, _ in extract_numbers(text, language, named=True)} - {v for v, _ in extract_numbers(text, language)}
+
+
 def _as_list(mine: list[str], theirs: list[str], words: dict, language: str) -> tuple[list[str], list[str]]:
     """``mine`` and ``theirs`` without an English "3,5" of ``mine`` (read as 3.5) whose parts, 3 and
     5, ``theirs`` has, and without those parts: a list of two numbers written without a space ("her
@@ -477,8 +503,8 @@ def compare_details(
 
     # a number the other side writes inside a longer word or as an ordinal ("zehntägige" / "ten
     # days", "drei und vier" / "third and fourth") is there
-    only_a = [v for v in only_a if kind(v) != "number" or v not in _soft_numbers(b_text)]
-    only_b = [v for v in only_b if kind(v) != "number" or v not in _soft_numbers(a_text)]
+    only_a = [v for v in only_a if kind(v) != "number" or v not in _soft_numbers(b_text) | _named(b_text, b_lang)]
+    only_b = [v for v in only_b if kind(v) != "number" or v not in _soft_numbers(a_text) | _named(a_text, a_lang)]
     # pair differences of the same kind (a weekday with a weekday, a number with a number); a day
     # or time that only one side gives is context left out, not a different fact
     for k in ("date", "time", "number"):
