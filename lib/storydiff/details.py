@@ -109,7 +109,6 @@ _TIME = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(uhr\b|a\.m\.|p\.m\.|am\b|pm\
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:)")
 #: A season written with the second year short: "2017/18" is 2017 and 2018 ("the 2017/2018 season").
 _SEASON = re.compile(r"\b((?:19|20)\d\d)\s?[/–-]\s?(\d\d)\b(?![/.,:]\d)")
-_RANGE = re.compile(r"\b(\d{1,4})\s*[-–]\s*(\d{1,4})\b")
 # a number not glued to a Latin, Greek or Cyrillic letter ("1000名" in Chinese is a number)
 _NOT_WORD = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF_"
 #: ... and not followed by one, except by a lower-case word the number begins ("44jährige",
