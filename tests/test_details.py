@@ -293,3 +293,18 @@ def test_the_same_forms_still_differ_from_other_values():
     assert [x.kind for x in d] == ["date"]
     assert [v for v, _ in extract_numbers("Am 7. November kommt er, um 14:05, nicht 2:1.", "de")] == [
         "date:11-07", "time:14:05", "2", "1"]
+
+
+def test_a_short_side_whose_words_all_have_counterparts_is_no_partial():
+    """A German headline of three words against its English translation of seven (WMT21): by word
+    count it is "partial", but only "female" has no counterpart. A long sentence of another story
+    (SemEval train, a pair rated different) keeps its "partial": three of its words have none."""
+    de, en = "Autofahrerin übersieht Biker", "A female car driver overlooks a biker"
+    assert compare_details(de, en, "de", "en", word_sim=_word_sim) == []
+    assert [x.kind for x in compare_details(de, en, "de", "en")] == ["partial"]  # no vectors: by length
+    other = compare_details(
+        "Weder Russland noch Saudi-Arabien haben dies jedoch bisher ihrerseits offiziell zugesagt.",
+        "Prices jumped after the announcement, but the buy will unlikely be able to offset the supply boost "
+        "Russia and Saudi Arabia have promised in the coming month.", "de", "en", word_sim=_word_sim)
+    assert [x.kind for x in other] == ["partial"]
+    assert other[0].b.startswith("Prices jumped")
