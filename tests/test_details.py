@@ -240,6 +240,14 @@ def test_a_side_that_says_more_in_words_without_counterpart_is_extra():
     # without word vectors nothing can be said about counterparts; and the knob turns it off
     assert compare_details(de, en, "de", "en") == []
     assert compare_details(de, en, "de", "en", word_sim=_word_sim, params=DetailParams(unmatched_words=None)) == []
+    # one reckoning for both: the words the detail lists are those the view marks "unmatched"
+    from storydiff.judge import WordMatcher
+    from storydiff.marks import word_marks
+
+    words = WordMatcher()
+    got = compare_details(de, en, "de", "en", word_sim=words.cosines)
+    _, marks_b = word_marks(de, en, got, words)
+    assert {en[s:e] for s, e, k in marks_b if k == "unmatched"} == set(got[0].b.split(", "))
 
 
 def test_a_faithful_rendering_has_no_extra(articles):

@@ -547,7 +547,9 @@ def compare_details(
     if by_vector:
         # words another detail reports already (a replaced name) are not counted again
         told = {w for d in details for v in (d.a, d.b) if v for w in _WORDS_RX.findall(v)}
-        ua, ub = ([w for w in side if w not in told] for side in _without_counterpart(a_text, b_text, word_sim))
+        from .marks import without_counterpart
+
+        ua, ub = ([w for w in side if w not in told] for side in without_counterpart(a_text, b_text, word_sim))
     longer = spaced and max(wa, wb) >= p.partial_ratio * max(1, min(wa, wb))
     # the longer side says more only if enough of its words have no counterpart: German says in
     # three words ("Autofahrerin übersieht Biker") what English says in seven
@@ -557,16 +559,3 @@ def compare_details(
         details.append(Detail("extra", ", ".join(ua) if len(ua) >= p.unmatched_words else None,
                               ", ".join(ub) if len(ub) >= p.unmatched_words else None))
     return details
-
-
-def _without_counterpart(a_text: str, b_text: str, word_sim) -> tuple[list[str], list[str]]:
-    """The content words of each side that have no counterpart on the other side (the words the
-    side-by-side view marks "unmatched")."""
-    from .judge import content_words
-    from .marks import counterparts_in
-
-    xs, ys = content_words(a_text), content_words(b_text)
-    if not xs or not ys:
-        return xs, ys
-    hx, hy = counterparts_in(a_text, b_text, xs, ys, word_sim=word_sim)
-    return [w for w, ok in zip(xs, hx, strict=True) if not ok], [w for w, ok in zip(ys, hy, strict=True) if not ok]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Mark", "link_marks", "word_marks"]
 
@@ -82,8 +83,6 @@ def word_marks(a_text: str, b_text: str, details, words, a_lang: str | None = No
     :class:`storydiff.judge.WordMatcher` (or None: detail words only); the languages let the
     names of each side be found (:func:`storydiff.names.name_candidates`).
     """
-    from .judge import content_words
-
     out = {"a": [], "b": []}
     texts = {"a": a_text, "b": b_text}
     for d in details:
@@ -96,12 +95,9 @@ def word_marks(a_text: str, b_text: str, details, words, a_lang: str | None = No
                     found = _number_tokens(word, texts[side])
                 out[side] += [(s, e, d.kind) for s, e in found]
     if words is not None:
-        wa, wb = content_words(a_text), content_words(b_text)
-        hit_a, hit_b = counterparts_in(a_text, b_text, wa, wb, words)
-        for side, xs, hit in (("a", wa, hit_a), ("b", wb, hit_b)):
-            for w, ok in zip(xs, hit, strict=True):
-                if not ok:
-                    out[side] += [(s, e, "unmatched") for s, e in _find(w, texts[side])]
+        for side, alone in zip(("a", "b"), without_counterpart(a_text, b_text, words.cosines), strict=True):
+            for w in alone:
+                out[side] += [(s, e, "unmatched") for s, e in _find(w, texts[side])]
     for side in out:  # a detail mark wins over an overlapping 'unmatched' one
         detail = [(s, e) for s, e, k in out[side] if k != "unmatched"]
         out[side] = sorted({m for m in out[side]
@@ -119,12 +115,11 @@ WORD_COS = 0.4
 COGNATE_RATIO = 80
 
 
-def counterparts(xs: list[str], ys: list[str], words, x_names=frozenset(), y_names=frozenset(), sim=None):
+def counterparts(xs: list[str], ys: list[str], sim, x_names=frozenset(), y_names=frozenset()):
     """Booleans for the words of ``xs`` and of ``ys``: has a counterpart on the other side.
+    ``sim`` is the matrix of their word vectors' cosines (:meth:`storydiff.judge.WordMatcher.cosines`).
     Two names (``x_names``, ``y_names``) are never counterparts by word vector alone: vectors put
-    any two first names close (Lukas / Lou); names meet by spelling or as name variants. The word
-    vectors' cosines come from ``words`` (a :class:`storydiff.judge.WordMatcher`) or are given as
-    the matrix ``sim``."""
+    any two first names close (Lukas / Lou); names meet by spelling or as name variants."""
     import numpy as np
     from rapidfuzz import fuzz
 
@@ -133,8 +128,6 @@ def counterparts(xs: list[str], ys: list[str], words, x_names=frozenset(), y_nam
     hx, hy = np.zeros(len(xs), bool), np.zeros(len(ys), bool)
     if not xs or not ys:
         return hx, hy
-    if sim is None:
-        sim = words.cosines(xs, ys)
     both = np.array([[x in x_names and y in y_names for y in ys] for x in xs], bool)
     sim = np.where(both, -1.0, sim)
     row_best = sim.argmax(axis=1)
@@ -168,23 +161,31 @@ def _one_stem(fx: str, fy: str) -> bool:
 _INFLECTION = ("", "s", "e", "n", "en", "es", "er", "ern")
 
 
-def counterparts_in(a_text: str, b_text: str, wa: list[str], wb: list[str], words=None, word_sim=None):
-    """:func:`counterparts` of the content words ``wa`` of ``a_text`` and ``wb`` of ``b_text``.
-    A nationality or another capitalised word that is no content word (stop words such as
-    "Ukrainians", "Russen") may still be the counterpart of a name on the other side ("Ukraine"):
-    such words take part as candidates. The vectors come from ``words`` (a WordMatcher) or the
-    function ``word_sim(xs, ys)``."""
+def without_counterpart(a_text: str, b_text: str, word_sim) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The content words (:func:`storydiff.judge.content_words`) of ``a_text`` and of ``b_text``
+    that have no :func:`counterparts` on the other side: what the view marks "unmatched" and the
+    ``extra`` detail counts, worked out once for both (``word_sim(xs, ys)``: the cosines of the
+    words' vectors, :meth:`storydiff.judge.WordMatcher.cosines`). A nationality or another
+    capitalised word that is no content word (stop words such as "Ukrainians", "Russen") may
+    still be the counterpart of a name on the other side ("Ukraine"): such words take part as
+    candidates."""
+    return _without_counterpart(a_text, b_text, word_sim)
+
+
+@lru_cache(maxsize=20_000)
+def _without_counterpart(a_text: str, b_text: str, word_sim) -> tuple[tuple[str, ...], tuple[str, ...]]:
     import numpy as np
 
-    from .judge import stop_names
+    from .judge import content_words, stop_names
 
+    wa, wb = content_words(a_text), content_words(b_text)
+    if not wa or not wb:
+        return tuple(wa), tuple(wb)
     xa = wa + [w for w in stop_names(a_text) if w not in wa]
     xb = wb + [w for w in stop_names(b_text) if w not in wb]
-    if not wa or not wb:
-        return np.zeros(len(wa), bool), np.zeros(len(wb), bool)
-    sim = None if word_sim is None else np.asarray(word_sim(xa, xb))
-    ha, hb = counterparts(xa, xb, words, capitalised(a_text), capitalised(b_text), sim=sim)
-    return ha[: len(wa)], hb[: len(wb)]
+    ha, hb = counterparts(xa, xb, np.asarray(word_sim(xa, xb)), capitalised(a_text), capitalised(b_text))
+    return (tuple(w for w, ok in zip(wa, ha, strict=False) if not ok),
+            tuple(w for w, ok in zip(wb, hb, strict=False) if not ok))
 
 
 def _compound_part(fx: str, fy: str) -> bool:
