@@ -252,3 +252,13 @@ def test_details_read_words_the_same_way_whatever_the_sentence_encoder(articles)
     assert len(shared) >= 10
     assert {k: by_encoder["e5"][k] for k in shared} == {k: by_encoder["usem3"][k] for k in shared}
     assert any(d["kind"] == "extra" for k in shared for d in by_encoder["e5"][k])
+
+
+def test_the_cli_headline_counts_one_added_sentence_in_the_singular(tmp_path):
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text("Ja.", encoding="utf-8")
+    b.write_text("The war in Ukraine rages on, and three Russian soldiers spoke in Kyiv on Tuesday.", encoding="utf-8")
+    r = cli("compare", a, b, "--lang-a", "de")
+    assert r.returncode == 0, r.stderr
+    assert "drops 1; B adds 1 sentence." in r.stdout

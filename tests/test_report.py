@@ -24,7 +24,7 @@ def comp():
 def test_describe_counts_and_examples(comp):
     text = describe(comp)
     assert text.startswith("Of the 3 story sentences of **Paper A** (A), **Zeitung B** (B) tells 1 the same "
-                           "way, 1 with a change, and drops 1. Zeitung B adds 1 sentences of its own.")
+                           "way, 1 with a change, and drops 1. Zeitung B adds 1 sentence of its own.")
     assert "**Zeitung B changes** 1 sentence" in text
     assert "number: A says >2000, B says >3000" in text or "number: A says 2000, B says 3000" in text
     assert "Die Stadt plant außerdem" in text

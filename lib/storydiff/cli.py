@@ -213,7 +213,7 @@ def _summary_text(comp, width: int = 100) -> str:
         + (f"; {comp.story.in_words()}" if comp.story is not None and comp.story.same_story else ""),
         f"B keeps {s.get('a_same_sentences', 0)} of A's sentences unchanged, changes "
         f"{s.get('a_changed_sentences', 0)}, drops {s.get('a_dropped_sentences', 0)}; "
-        f"B adds {s.get('b_added_sentences', 0)} sentences.",
+        f"B adds {s.get('b_added_sentences', 0)} sentence{'' if s.get('b_added_sentences', 0) == 1 else 's'}.",
         "",
         f"{'':3}{'A':<{col}}   {'B':<{col}}",
     ]

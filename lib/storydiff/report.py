@@ -198,7 +198,7 @@ def describe(comp, *, examples: int = 3) -> str:
         f"Of the {total} story sentences of **{a}** (A), **{b}** (B) tells "
         f"{s.get('a_same_sentences', 0)} the same way, {s.get('a_changed_sentences', 0)} with a change, "
         f"and drops {s.get('a_dropped_sentences', 0)}. {b} adds {s.get('b_added_sentences', 0)} "
-        "sentences of its own."
+        f"sentence{'' if s.get('b_added_sentences', 0) == 1 else 's'} of its own."
         + (f" Each link has a *confidence* (0 to 1): the judged chance that a person would draw it; "
            f"{len(comp.review)} more pair{'s' if len(comp.review) != 1 else ''} of free sentences "
            "may be links too and need review (their sentences count as dropped and added until a person accepts them)."
