@@ -313,3 +313,15 @@ def test_a_short_side_whose_words_all_have_counterparts_is_no_partial():
         "Russia and Saudi Arabia have promised in the coming month.", "de", "en", word_sim=_word_sim)
     assert [x.kind for x in other] == ["partial"]
     assert other[0].b.startswith("Prices jumped")
+
+
+def test_german_compound_noun_is_no_name():
+    """HanTa does not list "Kleingruppentrainings" and gives it a name reading besides the noun one;
+    its analysis into nouns joined by a linking element (Kleingruppe-n-training-s) makes it a noun,
+    so it is not paired with a name the other side gives ("Chelsea" for "die Londoner")."""
+    from storydiff.names import name_candidates
+
+    de = "Nach Tagen mit Einzel- und Kleingruppentrainings trainiert die Mannschaft für das Spiel gegen die Londoner."
+    en = "After days of small group practice the team trains for the game against Chelsea."
+    assert "Kleingruppentrainings" not in name_candidates(de, "de")
+    assert not [d for d in compare_details(de, en, "de", "en", word_sim=_word_sim) if d.kind == "name"]

@@ -326,14 +326,29 @@ def german_noun(word: str) -> bool:
 
     >>> [german_noun(w) for w in ("Festzug", "Halbjahr", "Partie", "Saale", "Habeck")]
     [True, True, True, False, False]
+
+    A reading as a name does not count when HanTa takes the word apart into nouns joined by a
+    linking element (*Kleingruppe-n-training-s*, *Land-es-regierung*): a word it does not list gets
+    a name reading as well, and names are rarely built so.
+
+    >>> [german_noun(w) for w in ("Kleingruppentrainings", "Königswusterhausen")]
+    [True, False]
     """
-    if any(tag == "NE" for tag, _ in _tagger("de").tag_word(word)):
+    if any(tag == "NE" for tag, _ in _tagger("de").tag_word(word)) and not _linked_compound(word):
         return False
     if _noun_ending(word):
         return True
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.lower(), "en") == 0
+
+
+def _linked_compound(word: str) -> bool:
+    """HanTa's analysis of the word is a compound noun: two nouns or more joined by a linking
+    element (German *Fugenelement*)."""
+    _, parts, tag = _tagger("de").analyze(word, taglevel=3)
+    kinds = [kind for _, kind in parts]
+    return tag == "NN" and "FUGE" in kinds and kinds.count("NN") >= 2
 
 
 _TAG_TOKEN = re.compile(r"\w[\w’'-]*\w|\w|[^\w\s]")
