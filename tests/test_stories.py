@@ -132,6 +132,22 @@ def test_facts_surface_the_bild_blick_waiting_list(corpus_facts):
     assert set(kulazhanka.units) == {BILD, BLICK} and set(kulazhanka.status.values()) == {"same"}
 
 
+def test_facts_agree_with_the_pair_view(corpus_facts, articles):
+    """Two outlets' sentences share a fact only where the pair's comparison links them: the fact
+    matrix never shows as told by Blick what the side-by-side view calls dropped. "The war in
+    Ukraine rages on." and "An der Seite der Ukraine." are each other's most similar sentences,
+    yet the judge does not link them."""
+    from storydiff.compare import compare
+
+    comp = compare(articles[BILD], articles[BLICK])
+    linked = {(i, j) for lk in comp.links for i in lk.a for j in lk.b}
+    both = [f for f in corpus_facts.facts if {BILD, BLICK} <= set(f.units)]
+    assert len(both) >= 10
+    assert all((f.units[BILD], f.units[BLICK]) in linked for f in both)
+    war = next(f for f in corpus_facts.facts if f.texts.get(BILD) == "The war in Ukraine rages on.")
+    assert war.texts.get(BLICK) != "An der Seite der Ukraine."
+
+
 def test_fact_matrix_and_csv(corpus_facts, articles, tmp_path):
     m = corpus_facts.matrix()
     assert list(m.columns) == list(articles)
