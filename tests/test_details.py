@@ -325,3 +325,16 @@ def test_german_compound_noun_is_no_name():
     en = "After days of small group practice the team trains for the game against Chelsea."
     assert "Kleingruppentrainings" not in name_candidates(de, "de")
     assert not [d for d in compare_details(de, en, "de", "en", word_sim=_word_sim) if d.kind == "name"]
+
+
+def test_number_word_standing_for_a_different_number_is_named():
+    """A number word is no difference on its own, but where the other side gives a different
+    number it is what stands in its place: both sides are reported, and both are marked."""
+    from storydiff.marks import word_marks
+
+    de, en = "Bis Anfang November sind acht Rennen geplant.", "Until the beginning of November seven races are planned."
+    (d,) = compare_details(de, en, "de", "en", word_sim=_word_sim)
+    assert (d.kind, d.a, d.b) == ("number", "8", "seven")  # German number words are read as digits
+    _, marks_b = word_marks(de, en, [d], None)
+    assert [en[s:e] for s, e, _ in marks_b] == ["seven"]
+    assert not compare_details("Bis Anfang November sind sieben Rennen geplant.", en, "de", "en", word_sim=_word_sim)

@@ -500,8 +500,14 @@ def compare_details(
     na = extract_numbers(a_text, a_lang)
     nb = extract_numbers(b_text, b_lang)
     # number words ("~3") match digits but are never a difference on their own
-    only_a = [v for v in _multiset_diff([v for v, _ in na], [v for v, _ in nb]) if not v.startswith("~")]
-    only_b = [v for v in _multiset_diff([v for v, _ in nb], [v for v, _ in na]) if not v.startswith("~")]
+    diff_a = _multiset_diff([v for v, _ in na], [v for v, _ in nb])
+    diff_b = _multiset_diff([v for v, _ in nb], [v for v, _ in na])
+    only_a = [v for v in diff_a if not v.startswith("~")]
+    only_b = [v for v in diff_b if not v.startswith("~")]
+    # ... but when the other side gives a number that differs, they are what stands in its place
+    # ("acht Rennen" / "seven races": A says 8, B says seven)
+    words_a = [v for v in diff_a if v.startswith("~")]
+    words_b = [v for v in diff_b if v.startswith("~")]
     word_a = {v: w for v, w in na}
     word_b = {v: w for v, w in nb}
     only_a, only_b = _as_list(only_a, only_b, word_a, a_lang)
@@ -520,6 +526,9 @@ def compare_details(
         ys = [v for v in only_b if kind(v) == k]
         if k != "number" and not (xs and ys):
             continue
+        if k == "number":
+            xs += words_a[: max(0, len(ys) - len(xs))]
+            ys += words_b[: max(0, len(xs) - len(ys))]
         for i in range(max(len(xs), len(ys))):
             x = xs[i] if i < len(xs) else None
             y = ys[i] if i < len(ys) else None
