@@ -335,6 +335,6 @@ def test_number_word_standing_for_a_different_number_is_named():
     de, en = "Bis Anfang November sind acht Rennen geplant.", "Until the beginning of November seven races are planned."
     (d,) = compare_details(de, en, "de", "en", word_sim=_word_sim)
     assert (d.kind, d.a, d.b) == ("number", "8", "seven")  # German number words are read as digits
-    _, marks_b = word_marks(de, en, [d], None)
-    assert [en[s:e] for s, e, _ in marks_b] == ["seven"]
+    marks_a, marks_b = word_marks(de, en, [d], None)
+    assert [de[s:e] for s, e, _ in marks_a] == ["acht"] and [en[s:e] for s, e, _ in marks_b] == ["seven"]
     assert not compare_details("Bis Anfang November sind sieben Rennen geplant.", en, "de", "en", word_sim=_word_sim)
