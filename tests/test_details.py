@@ -338,3 +338,23 @@ def test_number_word_standing_for_a_different_number_is_named():
     marks_a, marks_b = word_marks(de, en, [d], None)
     assert [de[s:e] for s, e, _ in marks_a] == ["acht"] and [en[s:e] for s, e, _ in marks_b] == ["seven"]
     assert not compare_details("Bis Anfang November sind sieben Rennen geplant.", en, "de", "en", word_sim=_word_sim)
+
+
+@pytest.mark.parametrize(("de", "en"), [
+    ("Der Konzern machte einen Verlust von 1,2 Milliarden Euro.", "The group made a loss of €1.2bn."),
+    ("Das Paket kostet 500 Millionen Dollar.", "The package costs $500m."),
+    ("Die Schulden liegen bei 2,5 Billionen Euro.", "The debt stands at 2.5 trillion euros."),
+    ("Zwei Drittel der Deutschen sind dafür.", "Two thirds of Germans are in favour."),
+])
+def test_money_abbreviations_billions_and_fractions_are_read(de, en):
+    """English news writes millions and billions after the digits ("€1.2bn", "$500m"); a German
+    "Billion" is an English trillion; "two thirds" holds no number 3."""
+    assert compare_details(de, en, "de", "en", word_sim=_word_sim) == []
+
+
+def test_read_amounts_still_differ():
+    (d,) = compare_details("Der Verlust lag bei 1,2 Milliarden Euro.", "The loss was €2.1bn.", "de", "en",
+                           word_sim=_word_sim)
+    assert (d.kind, d.a, d.b) == ("number", "1200000000", "2100000000")
+    assert extract_numbers("the 100m sprint", "en") == []  # no currency sign: a distance, not millions
+    assert [v for v, _ in extract_numbers("eine Billion Euro", "de")] == ["1000000000000"]

@@ -158,8 +158,13 @@ def _fmt(v: float) -> str:
 _TEXT2NUM = {"de", "en", "fr", "es", "pt", "nl", "da", "it"}
 _MULT = {"hundred": 1e2, "hundert": 1e2,
          "thousand": 1e3, "tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio": 1e6, "billion": 1e9,
-         "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9}
-_NUM_MULT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+(" + "|".join(_MULT) + r")\b\.?", re.I)
+         "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9, "trillion": 1e12, "billionen": 1e12, "bio": 1e12,
+         "mn": 1e6, "mln": 1e6, "bn": 1e9, "tn": 1e12, "trn": 1e12}
+#: English news abbreviations written right after the digits ("€1.2bn", "$3tn").
+_GLUED_MULT = {"mn", "mln", "bn", "tn", "trn"}
+_NUM_MULT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)(\s*)(" + "|".join(_MULT) + r")\b\.?", re.I)
+#: "$500m", "€2.5m", "£40m": million after a currency sign (without one, "100m" is a distance).
+_MONEY_M = re.compile(r"([$€£]\s?)(\d+(?:[.,]\d+)?)m\b")
 _WEEKDAYS = {d: i for i, names in enumerate([
     ("monday", "montag"), ("tuesday", "dienstag"), ("wednesday", "mittwoch"), ("thursday", "donnerstag"),
     ("friday", "freitag"), ("saturday", "samstag", "sonnabend"), ("sunday", "sonntag")]) for d in names}
@@ -181,6 +186,7 @@ _ORDINAL_WORD = re.compile(
 #: digits).
 _KEEP_AS_WORDS = re.compile(
     _ORDINAL_WORD.pattern + r"|\b(?:dozens|hundreds|thousands|millions|billions)\b"
+    r"|\b(?:halves|thirds|quarters|fifths|sixths|sevenths|eighths|ninths|tenths)\b"
     r"|\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(?:"
     + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
@@ -190,9 +196,14 @@ def _number_words(text: str, language: str) -> str:
     "2000000"; "2 million" -> "2000000". Other text is unchanged."""
 
     def mult(m):  # "2,5 Millionen" and "2.5 million": the separator is a decimal point here
-        return _fmt(float(m.group(1).replace(",", ".")) * _MULT[m.group(2).lower()])
+        word = m.group(3).lower()
+        if not m.group(2) and word not in _GLUED_MULT:
+            return m.group(0)
+        factor = 1e12 if word == "billion" and language == "de" else _MULT[word]  # eine Billion = 10^12
+        return _fmt(float(m.group(1).replace(",", ".")) * factor)
 
     text = _NUM_MULT.sub(mult, text)
+    text = _MONEY_M.sub(lambda m: m.group(1) + _fmt(float(m.group(2).replace(",", ".")) * 1e6), text)
     if language in _TEXT2NUM:
         from text_to_num import alpha2digit
 
