@@ -86,6 +86,8 @@ def test_quote_on_one_side_only():
         ("Der Notruf ging um kurz vor 13 Uhr ein.", "The emergency call came in shortly before 1 p.m."),
         ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened on Saturday night."),
         ("Die Polizei griff in der Nacht zum Sonntag ein.", "The police intervened early on Sunday."),
+        ("Der Vorfall ereignete sich in der Nacht zu Freitag.", "The incident took place on Thursday night."),
+        ("Die Firma verdient 1,2 Mrd. Euro.", "The firm earns €1.2bn."),
         ("Direkt vor dem Flug am Montag wurden alle getestet.", "Everyone was tested immediately before the flight."),
         # two ages written without a space in English
         ("Eine Fahrerin war mit ihren beiden Kindern (3, 5) unterwegs.",

@@ -169,7 +169,7 @@ _WEEKDAYS = {d: i for i, names in enumerate([
     ("monday", "montag"), ("tuesday", "dienstag"), ("wednesday", "mittwoch"), ("thursday", "donnerstag"),
     ("friday", "freitag"), ("saturday", "samstag", "sonnabend"), ("sunday", "sonntag")]) for d in names}
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?:s|abend|morgen|nachmittag|mittag|nacht)?\b", re.I)
-_NIGHT_BEFORE = re.compile(r"\bNacht\s+(?:zum|auf(?:\s+den)?)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_NIGHT_BEFORE = re.compile(r"\bNacht\s+(?:zum|zu|auf(?:\s+den)?)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
