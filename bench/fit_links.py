@@ -69,7 +69,6 @@ def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
     from storydiff.compare import _details_of, prepare, units_of
     from storydiff.corpus import Article, load_article, load_text
     from storydiff.details import DetailParams
-    from storydiff.embed import get_encoder
     from storydiff.evaluate import load_gold
     from storydiff.judge import WordMatcher, candidate_features
 
@@ -112,8 +111,7 @@ def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
         ua, ub = units_of(it["a"], it["presegmented"]), units_of(it["b"], it["presegmented"])
         prep = prepare(ua, ub, encoder)
         it["prep"] = prep
-        it["details_of"] = _details_of(ua, ub, it["a"].language, it["b"].language, get_encoder(encoder),
-                                       DetailParams())
+        it["details_of"] = _details_of(ua, ub, it["a"].language, it["b"].language, DetailParams())
         gold = _pairs_of(it["truth"]["links"])
         it["gold_pairs"] = gold
         if prep.scores is None:
