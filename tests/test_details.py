@@ -345,6 +345,8 @@ def test_number_word_standing_for_a_different_number_is_named():
 @pytest.mark.parametrize(("de", "en"), [
     ("Der Konzern machte einen Verlust von 1,2 Milliarden Euro.", "The group made a loss of €1.2bn."),
     ("Das Paket kostet 500 Millionen Dollar.", "The package costs $500m."),
+    ("Das Paket kostet 1,5 Milliarden Dollar.", "The package costs $1,500m."),  # thousands, in English
+    ("Der Bund gibt 1.500 Millionen Euro.", "The government is giving €1.5bn."),  # thousands, in German
     ("Die Schulden liegen bei 2,5 Billionen Euro.", "The debt stands at 2.5 trillion euros."),
     ("Zwei Drittel der Deutschen sind dafür.", "Two thirds of Germans are in favour."),
 ])

@@ -195,15 +195,23 @@ def _number_words(text: str, language: str) -> str:
     """Number words as digits (text2num): "drei Soldaten" -> "3 Soldaten", "zwei Millionen" ->
     "2000000"; "2 million" -> "2000000". Other text is unchanged."""
 
-    def mult(m):  # "2,5 Millionen" and "2.5 million": the separator is a decimal point here
+    def amount(num: str) -> float:
+        """ "2,5 Millionen" and "2.5 million": the separator is a decimal point, unless three digits
+        follow the one that separates thousands in the language ("$1,500m", "1.500 Millionen")."""
+        thousands = "." if language == "de" else ","
+        if re.fullmatch(rf"\d{{1,3}}{re.escape(thousands)}\d{{3}}", num):
+            return float(num.replace(thousands, ""))
+        return float(num.replace(",", "."))
+
+    def mult(m):
         word = m.group(3).lower()
         if not m.group(2) and word not in _GLUED_MULT:
             return m.group(0)
         factor = 1e12 if word == "billion" and language == "de" else _MULT[word]  # eine Billion = 10^12
-        return _fmt(float(m.group(1).replace(",", ".")) * factor)
+        return _fmt(amount(m.group(1)) * factor)
 
     text = _NUM_MULT.sub(mult, text)
-    text = _MONEY_M.sub(lambda m: m.group(1) + _fmt(float(m.group(2).replace(",", ".")) * 1e6), text)
+    text = _MONEY_M.sub(lambda m: m.group(1) + _fmt(amount(m.group(2)) * 1e6), text)
     if language in _TEXT2NUM:
         from text_to_num import alpha2digit
 
