@@ -362,3 +362,17 @@ def test_read_amounts_still_differ():
     assert (d.kind, d.a, d.b) == ("number", "1200000000", "2100000000")
     assert extract_numbers("the 100m sprint", "en") == []  # no currency sign: a distance, not millions
     assert [v for v, _ in extract_numbers("eine Billion Euro", "de")] == ["1000000000000"]
+
+
+def test_german_party_and_its_english_name_are_one_name_and_a_swap_is_a_change():
+    """English news calls the SPD "the Social Democrats"; word vectors put "CDU" as close to
+    "Democrats" as "SPD" (0.55 against 0.43), so a swapped party went unnoticed."""
+    same = [("Die SPD lehnte den Vorschlag ab.", "The Social Democrats rejected the proposal."),
+            ("Scholz (SPD) traf Merz.", "Scholz, a Social Democrat, met Merz."),
+            ("Die AfD legte zu.", "The Alternative for Germany gained."),
+            ("Die FDP und die Grünen stimmten zu.", "The Free Democrats and the Greens agreed.")]
+    for de, en in same:
+        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], de
+    (d,) = compare_details("Die CDU lehnte den Vorschlag ab.", "The Social Democrats rejected the proposal.", "de",
+                           "en", word_sim=_word_sim)
+    assert (d.kind, d.a) == ("name", "CDU") and d.b in ("Social", "Democrats")

@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .names import NameParams, acronyms, is_acronym, name_candidates, names_match
+from .names import NameParams, acronyms, is_acronym, name_candidates, names_match, party_words
 
 __all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details"]
 
@@ -418,6 +418,11 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
         theirs = acronyms(other_text)
         spelled = {w for y in other_tokens if is_acronym(y) for w in acronyms(own_text).get(y, ())}
         left = [x for x in left if not (is_acronym(x) and x in theirs) and x not in spelled]
+    # a party that the other side does not name, where it names another one, has no translation
+    # there (word vectors put "CDU" close to "Democrats")
+    own_party, other_party = party_words(own_text), set(party_words(other_text).values())
+    swapped = [x for x in left if other_party and own_party.get(x) not in (None, *other_party)]
+    left = [x for x in left if x not in swapped]
     if left and word_sim is not None and other_tokens:
         phrases = list(dict.fromkeys(_TWO_NAMES.findall(own_text)))
         forms = [[x] + [ph for ph in phrases if x in ph.split()] for x in left]
@@ -432,7 +437,7 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
                 keep.append(x)
             k += len(fs)
         left = keep
-    return left
+    return swapped + left
 
 
 def _days(value: str) -> set[str]:

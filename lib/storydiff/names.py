@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["NameParams", "STOPWORDS", "acronyms", "capitalised_names", "different_people", "extract_names",
-           "fold", "german_noun", "german_places", "given_names", "is_acronym", "name_candidates",
+           "fold", "german_noun", "german_places", "given_names", "is_acronym", "name_candidates", "party_words",
            "name_hits", "names_match", "quoted_names", "tagged_names"]
 
 
@@ -167,6 +167,12 @@ def acronyms(text: str) -> dict[str, frozenset[str]]:
     ['North', 'Rhine', 'Westphalia']
     >>> "FBI" in acronyms("agents of the Federal Bureau of Investigation")
     True
+
+    German parties go by their acronyms in German and by English names in English news: "the
+    Social Democrats" spell *SPD* as well.
+
+    >>> sorted(acronyms("The Social Democrats rejected it.")["SPD"])
+    ['Democrats', 'Social']
     """
     out: dict[str, frozenset[str]] = {}
     run: list[str] = []
@@ -188,12 +194,50 @@ def acronyms(text: str) -> dict[str, frozenset[str]]:
         elif not (run and w in _INNER):
             close()
     close()
+    for party, names in _PARTIES.items():
+        for name in names:
+            for m in re.finditer(_party_name(name), text):
+                out.setdefault(party, frozenset(w for w in m.group(0).split() if w not in _INNER))
     return out
 
 
+def party_words(text: str) -> dict[str, str]:
+    """Words of ``text`` that name a German party, each with the party's acronym: the acronym
+    itself ("SPD") or a word of an English name the text gives ("Social Democrats").
+
+    >>> party_words("Die SPD und die Union stritten.") == {"SPD": "SPD"}
+    True
+    >>> party_words("The Free Democrats left.") == {"Free": "FDP", "Democrats": "FDP"}
+    True
+    """
+    out = {}
+    for party, names in _PARTIES.items():
+        if re.search(rf"\b{party}\b", text):
+            out[party] = party
+        for name in names:
+            for m in re.finditer(_party_name(name), text):
+                out.update({w: party for w in m.group(0).split() if w not in _INNER})
+    return out
+
+
+def _party_name(name: str) -> str:
+    """A party's English name as a pattern: "Social Democrats" also in the singular."""
+    return rf"\b{name[:-1]}s?\b" if name.endswith("s") else rf"\b{name}\b"
+
+
+#: German parties, by their acronyms, and the English names news in English gives them.
+_PARTIES = {
+    "SPD": ("Social Democrats", "Social Democratic Party"),
+    "CDU": ("Christian Democrats", "Christian Democratic Union"),
+    "CSU": ("Christian Social Union",),
+    "FDP": ("Free Democrats", "Free Democratic Party"),
+    "AfD": ("Alternative for Germany",),
+}
+
+
 def is_acronym(word: str) -> bool:
-    """Two to six capital letters ("NRW", "FBI")."""
-    return 2 <= len(word) <= 6 and word.isalpha() and word.isupper()
+    """Two to six capital letters ("NRW", "FBI"), or a German party's acronym ("AfD")."""
+    return (2 <= len(word) <= 6 and word.isalpha() and word.isupper()) or word in _PARTIES
 
 
 def given_names(text: str, names: Iterable[str]) -> dict[str, frozenset[str]]:
