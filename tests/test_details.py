@@ -376,3 +376,15 @@ def test_german_party_and_its_english_name_are_one_name_and_a_swap_is_a_change()
     (d,) = compare_details("Die CDU lehnte den Vorschlag ab.", "The Social Democrats rejected the proposal.", "de",
                            "en", word_sim=_word_sim)
     assert (d.kind, d.a) == ("name", "CDU") and d.b in ("Social", "Democrats")
+
+
+def test_a_name_the_english_tagger_takes_for_an_adjective_is_a_name():
+    """HanTa's English model tags "Biden" as an adjective (a form of "bide"); a speaker swapped
+    for him went unnoticed. Adjectives made from names keep their endings and stay no names."""
+    from storydiff.names import name_candidates
+
+    assert name_candidates("Scholz met Biden on Monday.", "en") == ["Scholz", "Biden"]
+    assert name_candidates("Talks with Iranian and Israeli officials and Tsarist Jewish groups.", "en") == []
+    (d,) = compare_details("Das habe Putin gesagt.", "That is what Biden said.", "de", "en", word_sim=_word_sim)
+    assert (d.kind, d.a, d.b) == ("name", "Putin", "Biden")
+    assert compare_details("Das habe Biden gesagt.", "That is what Biden said.", "de", "en", word_sim=_word_sim) == []

@@ -484,7 +484,10 @@ def name_candidates(text: str, language: str | None = None, *, places: bool = Fa
             more = [n for n in capitalised_names(text, language, noun_endings=False)
                     if n in tagged or not german_noun(n)]
         else:
-            nouns = {tok for tok, tag in _tags(text, language) if tag.startswith(("NN", "NP"))}
+            # the tagger guesses an adjective for some names it does not know ("Biden", as a form of
+            # "bide"); adjectives made from names have their endings ("Tsarist", "Iranian", "Jewish")
+            nouns = {tok for tok, tag in _tags(text, language)
+                     if tag.startswith(("NN", "NP")) or (tag == "AJ0" and not tok.lower().endswith(_EN_ADJ_ENDINGS))}
             more = [n for n in capitalised_names(text, language) if n in nouns]
         found = list(tagged) + more + quoted + (german_places(text) if places and language == "de" else [])
     out = []
@@ -497,5 +500,7 @@ def name_candidates(text: str, language: str | None = None, *, places: bool = Fa
     return list(dict.fromkeys(out))
 
 
+#: Endings of English adjectives made from names (and of "Kremlin-backed").
+_EN_ADJ_ENDINGS = ("an", "ish", "ist", "ic", "ese", "esque", "i", "ed", "ite", "al", "ous", "ive", "ine")
 #: German abbreviations of the editor's note ("Anm. d. Red.": Anmerkung der Redaktion).
 _DE_EDITORIAL = frozenset({"Anm", "Red"})
