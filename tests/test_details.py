@@ -388,3 +388,26 @@ def test_a_name_the_english_tagger_takes_for_an_adjective_is_a_name():
     (d,) = compare_details("Das habe Putin gesagt.", "That is what Biden said.", "de", "en", word_sim=_word_sim)
     assert (d.kind, d.a, d.b) == ("name", "Putin", "Biden")
     assert compare_details("Das habe Biden gesagt.", "That is what Biden said.", "de", "en", word_sim=_word_sim) == []
+
+
+def test_who_says_it_the_source_each_side_cites():
+    """The attribution: both sides cite a source and no word of one translates a word of the other."""
+    from storydiff.details import sources
+    from storydiff.marks import word_marks
+
+    de, en = "Laut Polizei wurden drei Menschen verletzt.", "According to the fire brigade, three people were injured."
+    (d,) = compare_details(de, en, "de", "en", word_sim=_word_sim)
+    assert (d.kind, d.a, d.b) == ("attribution", "Polizei", "the fire brigade")
+    assert d.in_words() == "source: A has it from Polizei, B from the fire brigade"
+    marks_a, marks_b = word_marks(de, en, [d], None)
+    assert [de[s:e] for s, e, _ in marks_a] == ["Polizei"] and [en[s:e] for s, e, _ in marks_b] == ["the fire brigade"]
+    same = [("Wie die Feuerwehr mitteilte, brannte das Haus.", "According to the fire brigade, the house burned."),
+            ("Nach Angaben der Staatsanwaltschaft ist er verdächtig.", "According to prosecutors, he is a suspect."),
+            ("Laut einem Sprecher der Stadt ist sie gesperrt.", "According to a city spokesman, it is closed."),
+            ("Laut Polizei wurden drei Menschen verletzt.", "Three people were injured.")]  # one side only
+    for de, en in same:
+        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], de
+    assert sources("Der Agentur Interfax zufolge gab es Tote.", "de") == ["Agentur Interfax"]
+    # a swapped speaker by name is the name detail, not a second one
+    assert [x.kind for x in compare_details("Laut Putin ist die Lage ernst.", "According to Biden, it is serious.",
+                                            "de", "en", word_sim=_word_sim)] == ["name"]

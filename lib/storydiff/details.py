@@ -36,14 +36,14 @@ import numpy as np
 
 from .names import NameParams, acronyms, is_acronym, name_candidates, names_match, party_words
 
-__all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details"]
+__all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details", "sources"]
 
 
 @dataclass(frozen=True)
 class Detail:
     """One difference inside a link. ``a``/``b`` are the words on each side (None = absent)."""
 
-    kind: str  # "number", "name", "date", "time", "quote", "partial", "extra"
+    kind: str  # "number", "name", "date", "time", "quote", "attribution", "partial", "extra"
     a: str | None
     b: str | None
 
@@ -72,6 +72,8 @@ class Detail:
                 return f"quotation: A quotes „{qa}“, B quotes „{qb}“"
             side, other = ("A", "B") if qa is not None else ("B", "A")
             return f"quotation: {side} quotes directly „{qa or qb}“, {other} does not"
+        if self.kind == "attribution":
+            return f"source: A has it from {self.a}, B from {self.b}"
         noun = {"number": "number", "name": "name", "date": "date or day", "time": "time"}.get(self.kind, self.kind)
         if self.a is not None and self.b is not None:
             return f"{noun}: A says {self.a}, B says {self.b}"
@@ -440,6 +442,49 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
     return swapped + left
 
 
+_NP_DE = (r"((?:(?:dem|der|den|des|die|das|einem|einer|eines|ein|eine)\s+)?(?:[\w-]+\s+)??"
+          r"[A-ZÄÖÜ][\w-]*(?:\s+(?:der|des)\s+[A-ZÄÖÜ][\w-]*)?)")
+#: Where a sentence says whom it has its statement from, the source in the first group.
+_SOURCES = {
+    "de": [re.compile(r"\b[Ll]aut\s+" + _NP_DE),
+           re.compile(r"\b[Nn]ach Angaben\s+(?:der|des|von)\s+" + _NP_DE),
+           re.compile(r"\b[Ww]ie\s+" + _NP_DE + r"\s+(?:\w+\s+){0,3}?(?:mitteilte|mitteilten|berichtete|berichteten|"
+                      r"sagte|sagten|erklärte|erklärten|meldete|meldeten|bestätigte|bestätigten)\b"),
+           re.compile(_NP_DE + r"\s+zufolge\b")],
+    "en": [re.compile(r"\b[Aa]ccording to\s+((?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)"
+                      r"(?=[,.;:]|\s+(?:on|in|at|the|a|an|there|it|he|she|they|\d))")],
+}
+
+
+def sources(text: str, language: str) -> list[str]:
+    """The sources a sentence cites for what it says ("laut Polizei", "wie die Feuerwehr
+    mitteilte", "der Agentur Interfax zufolge", "according to the fire brigade"); German and English.
+
+    >>> sources("Laut einem Sprecher der Stadt ist die Straße gesperrt.", "de")
+    ['einem Sprecher der Stadt']
+    >>> sources("According to police, three people were injured.", "en")
+    ['police']
+    """
+    return list(dict.fromkeys(m.group(1) for rx in _SOURCES.get(language, ()) for m in rx.finditer(text)))
+
+
+def _different_sources(a_text, b_text, a_lang, b_lang, word_sim, p: DetailParams):
+    """``(A's source, B's source)`` when both sides cite one (:func:`sources`) and no word of one
+    is a translation (word vectors at least :attr:`DetailParams.word_match` similar) or a spelling
+    of a word of the other; else None. Measured on the 908 faithful sentence pairs of the WMT21
+    documents comparable-hard lists: 20 cite a source on both sides, none differs."""
+    from .judge import content_words
+
+    sa, sb = sources(a_text, a_lang), sources(b_text, b_lang)
+    wa = [w for x in sa for w in content_words(x)]
+    wb = [w for x in sb for w in content_words(x)]
+    if not wa or not wb:
+        return None
+    if np.asarray(word_sim(wa, wb)).max() >= p.word_match or any(names_match(x, y) for x in wa for y in wb):
+        return None
+    return "; ".join(sa), "; ".join(sb)
+
+
 def _days(value: str) -> set[str]:
     """The days a ``weekday:`` value may mean: one, or two for a night ("weekday:Saturday/Sunday")."""
     return set(value[len("weekday:"):].split("/")) if value.startswith("weekday:") else set()
@@ -566,6 +611,13 @@ def compare_details(
         lost_a = _unmatched(name_candidates(a_text, a_lang, places=True), tok_a, tok_b, word_sim, p, a_text, b_text)
         if lost_a:
             details.append(Detail("name", lost_a[0], new_b[0]))
+
+    # who says it: the sources the two sides cite ("laut Polizei" / "according to the fire brigade")
+    if word_sim is not None:
+        src = _different_sources(a_text, b_text, a_lang, b_lang, word_sim, p)
+        named = {w for d in details if d.kind == "name" for w in (d.a, d.b) if w}
+        if src and not any(w in s for s in src for w in named):
+            details.append(Detail("attribution", *src))
 
     has_qa = any(c in _QUOTE_CHARS for c in a_text)
     has_qb = any(c in _QUOTE_CHARS for c in b_text)

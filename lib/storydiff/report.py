@@ -71,7 +71,8 @@ def _column(comp, side: str) -> str:
 _FILTERS = (("all", "everything"), ("changed", "changed"), ("dropped", "dropped by B"), ("added", "added by B"),
             ("review", "needs review"), ("same", "same"), ("number", "a number differs"),
             ("name", "a name differs"), ("date", "a date or day differs"), ("time", "a time differs"),
-            ("quote", "a quotation differs"), ("partial", "only part matches"), ("extra", "one side says more"))
+            ("quote", "a quotation differs"), ("attribution", "the source differs"), ("partial", "only part matches"),
+            ("extra", "one side says more"))
 _TOOLS = (
     "<div class='sd-tools'><button type='button' class='sd-prev' title='previous change (p)'>◀ previous</button>"
     "<button type='button' class='sd-next' title='next change (n)'>next ▶</button>"
@@ -84,7 +85,8 @@ _TOOLS = (
 
 
 _MARK_TITLE = {"number": "number differs", "name": "name differs", "date": "date or day differs",
-               "time": "time differs", "quote": "quotation differs", "unmatched": "no counterpart on the other side"}
+               "time": "time differs", "quote": "quotation differs", "attribution": "source differs",
+               "unmatched": "no counterpart on the other side"}
 
 
 _REVIEW_TOOLS = (
