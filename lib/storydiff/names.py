@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["NameParams", "STOPWORDS", "acronyms", "capitalised_names", "different_people", "extract_names",
-           "fold", "german_noun", "german_places", "given_names", "is_acronym", "name_candidates", "party_words",
-           "name_hits", "names_match", "quoted_names", "tagged_names"]
+           "fold", "german_noun", "german_places", "given_names", "is_acronym", "lexical_words", "name_candidates",
+           "name_hits", "names_match", "party_words", "quoted_names", "tagged_names"]
 
 
 @dataclass(frozen=True)
@@ -418,6 +418,25 @@ def _tags(text: str, language: str) -> tuple[tuple[str, str], ...]:
         return ()
     # taglevel 0: the tags alone (the lemmas, which cost as much again, are not needed)
     return tuple(zip(tokens, _tagger(language).tag_sent(tokens, taglevel=0), strict=True))
+
+
+#: HanTa's tags of lexical words: nouns, names, full verbs, adjectives and numbers (German STTS
+#: as HanTa writes it, "VV(FIN)", "ADJ(A)"; English CLAWS, "NN1", "VVZ", "AJ0"). Articles,
+#: pronouns, prepositions, auxiliaries and adverbs are not.
+_LEXICAL = {"de": ("NN", "NE", "VV", "ADJ", "CARD"), "en": ("NN", "NP", "VV", "AJ", "CRD")}
+
+
+def lexical_words(text: str, language: str) -> int | None:
+    """How many lexical words ``text`` has by HanTa's tags (the parts of a hyphenated word
+    counted apart); None for languages other than German and English.
+
+    >>> lexical_words("The war in Ukraine rages on.", "en"), lexical_words("Laut Putin ist die Lage ernst.", "de")
+    (3, 3)
+    """
+    if language not in _LEXICAL:
+        return None
+    return sum(len([p for p in tok.split("-") if p]) for tok, tag in _tags(text, language)
+               if tag.startswith(_LEXICAL[language]))
 
 
 def tagged_names(text: str, language: str) -> tuple[str, ...] | None:
