@@ -415,8 +415,10 @@ def _longer_side(a_text: str, b_text: str, a_lang, b_lang, wa: int, wb: int, rat
     by_words = side(wa, wb)
     if by_words:
         return by_words
-    by_lexical = side(lexical_words(a_text, a_lang), lexical_words(b_text, b_lang))
-    return by_lexical if by_lexical == side(len(content_words(a_text)), len(content_words(b_text))) else None
+    by_content = side(len(content_words(a_text)), len(content_words(b_text)))  # the cheaper count first
+    if by_content and by_content == side(lexical_words(a_text, a_lang), lexical_words(b_text, b_lang)):
+        return by_content
+    return None
 
 
 def _tokens(text: str) -> list[str]:
@@ -446,9 +448,11 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
         left = [x for x in left if not (is_acronym(x) and x in theirs) and x not in spelled]
     # a party that the other side does not name, where it names another one, has no translation
     # there (word vectors put "CDU" close to "Democrats")
-    own_party, other_party = party_words(own_text), set(party_words(other_text).values())
-    swapped = [x for x in left if other_party and own_party.get(x) not in (None, *other_party)]
-    left = [x for x in left if x not in swapped]
+    swapped = []
+    if left:
+        own_party, other_party = party_words(own_text), set(party_words(other_text).values())
+        swapped = [x for x in left if other_party and own_party.get(x) not in (None, *other_party)]
+        left = [x for x in left if x not in swapped]
     if left and word_sim is not None and other_tokens:
         phrases = list(dict.fromkeys(_TWO_NAMES.findall(own_text)))
         forms = [[x] + [ph for ph in phrases if x in ph.split()] for x in left]
@@ -489,7 +493,12 @@ def sources(text: str, language: str) -> list[str]:
     >>> sources("According to police, three people were injured.", "en")
     ['police']
     """
-    return list(dict.fromkeys(m.group(1) for rx in _SOURCES.get(language, ()) for m in rx.finditer(text)))
+    return list(_sources(text, language))
+
+
+@lru_cache(maxsize=20_000)
+def _sources(text: str, language: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.group(1) for rx in _SOURCES.get(language, ()) for m in rx.finditer(text)))
 
 
 def _different_sources(a_text, b_text, a_lang, b_lang, word_sim, p: DetailParams):

@@ -194,9 +194,9 @@ def acronyms(text: str) -> dict[str, frozenset[str]]:
         elif not (run and w in _INNER):
             close()
     close()
-    for party, names in _PARTIES.items():
-        for name in names:
-            for m in re.finditer(_party_name(name), text):
+    for party, patterns in _PARTY_PATTERNS:
+        for rx in patterns[1:]:
+            for m in rx.finditer(text):
                 out.setdefault(party, frozenset(w for w in m.group(0).split() if w not in _INNER))
     return out
 
@@ -210,19 +210,22 @@ def party_words(text: str) -> dict[str, str]:
     >>> party_words("The Free Democrats left.") == {"Free": "FDP", "Democrats": "FDP"}
     True
     """
+    return dict(_party_words(text))
+
+
+@lru_cache(maxsize=20_000)
+def _party_words(text: str) -> tuple[tuple[str, str], ...]:
     out = {}
-    for party, names in _PARTIES.items():
-        if re.search(rf"\b{party}\b", text):
-            out[party] = party
-        for name in names:
-            for m in re.finditer(_party_name(name), text):
+    for party, patterns in _PARTY_PATTERNS:
+        for rx in patterns:
+            for m in rx.finditer(text):
                 out.update({w: party for w in m.group(0).split() if w not in _INNER})
-    return out
+    return tuple(out.items())
 
 
-def _party_name(name: str) -> str:
+def _party_name(name: str) -> re.Pattern:
     """A party's English name as a pattern: "Social Democrats" also in the singular."""
-    return rf"\b{name[:-1]}s?\b" if name.endswith("s") else rf"\b{name}\b"
+    return re.compile(rf"\b{name[:-1]}s?\b" if name.endswith("s") else rf"\b{name}\b")
 
 
 #: German parties, by their acronyms, and the English names news in English gives them.
@@ -233,6 +236,9 @@ _PARTIES = {
     "FDP": ("Free Democrats", "Free Democratic Party"),
     "AfD": ("Alternative for Germany",),
 }
+#: Per party: its acronym, then its English names, as patterns.
+_PARTY_PATTERNS = tuple((party, (re.compile(rf"\b{party}\b"), *map(_party_name, names)))
+                        for party, names in _PARTIES.items())
 
 
 def is_acronym(word: str) -> bool:
