@@ -114,12 +114,16 @@ _SEASON = re.compile(r"\b((?:19|20)\d\d)\s?[/–-]\s?(\d\d)\b(?![/.,:]\d)")
 # a number not glued to a Latin, Greek or Cyrillic letter ("1000名" in Chinese is a number)
 _NOT_WORD = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF_"
 #: ... and not followed by one, except by a lower-case word the number begins ("44jährige",
-#: "3fach", "10km": German writes "44-jährige" also without the hyphen)
+#: "3fach", "10km": German writes "44-jährige" also without the hyphen) or by the ending of a
+#: decade or an age ("the 1990s", "in her mid-30s", "die 1990er", "in den 30ern")
 _NUM = re.compile(r"(?<![" + _NOT_WORD + r".,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?(?:st|nd|rd|th)?"
-                  r"(?:(?=[a-zäöüß]{3,})|(?![" + _NOT_WORD + r"]))")
+                  r"(?:(?=[a-zäöüß]{3,})|(?=(?:s|er|ern)(?![" + _NOT_WORD + r"]))|(?![" + _NOT_WORD + r"]))")
 #: A number joined by a hyphen to a capitalised word names something and counts nothing:
 #: "Covid-19", "G-7", "Sars-CoV-2" (but "0-auf-100" is a number).
 _NAMED = re.compile(r"\b[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*-$")
+#: ... and in German a road or a line: "B 51", "A 1", "L 830", "K 12", "S 1", "U 2" (English writes
+#: "B51", which is no number either; an English "A" is an article: "A 2-year-old").
+_NAMED_DE = re.compile(r"(?:\b[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*-|(?<![\w.])[ABKLSU] )$")
 #: Languages written without spaces between words: word counts mean nothing there.
 NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 _DATE_EN2 = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -314,7 +318,8 @@ def _numbers_of(text: str, language: str, named: bool = False) -> tuple[tuple[st
     for m in _WEEKDAY.finditer(text):
         take(m, f"weekday:{_DAY_NAMES[_WEEKDAYS[m.group(1).lower()]]}")
     for m in _NUM.finditer(text):
-        if any(taken[m.start():m.end()]) or not named and _NAMED.search(text, max(0, m.start() - 30), m.start()):
+        if any(taken[m.start():m.end()]) or not named and (_NAMED_DE if language == "de" else _NAMED).search(
+                text, max(0, m.start() - 30), m.start()):
             continue
         take(m, _fmt(_to_value(m.group(1), m.group(2), m.group(3), language)))
     for m in _WORD_NUM.finditer(text):
