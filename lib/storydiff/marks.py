@@ -197,9 +197,16 @@ def _without_counterpart(a_text: str, b_text: str, word_sim) -> tuple[tuple[str,
 def _compound_part(fx: str, fy: str) -> bool:
     """One folded word (:func:`storydiff.names.fold`) is the last part of the other, a German
     compound: "Massensprint" / "sprint", "Kleingruppentrainings" / "trainings" (with an
-    inflection: "Trainings" / "training")."""
+    inflection: "Trainings" / "training"), or its first part spelled alike (five letters or more,
+    :data:`COGNATE_RATIO`): "Zentralbank" / "central"."""
+    from rapidfuzz import fuzz
+
     long, short = (fx, fy) if len(fx) >= len(fy) else (fy, fx)
-    if len(short) < 4 or len(long) < len(short) + 3 or short[:3] not in long[-len(short) - 3:]:
+    if len(short) < 4 or len(long) < len(short) + 3:
+        return False
+    if len(short) >= 5 and fuzz.ratio(long[:len(short)], short) >= COGNATE_RATIO:
+        return True  # the first part, spelled alike: "Zentralbank" / "central"
+    if short[:3] not in long[-len(short) - 3:]:
         return False
     return any(long.endswith(short + end) or (end and short.endswith(end) and long.endswith(short[: -len(end)]))
                for end in _INFLECTION)
