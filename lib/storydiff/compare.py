@@ -20,7 +20,16 @@ from .align import AlignParams, InOrderParams, check_windows, in_order, moved_fl
 from .corpus import Article
 from .details import NO_SPACES, Detail, DetailParams, compare_details
 from .embed import embed, get_encoder
-from .judge import JudgeParams, WordMatcher, candidate_features, choose_links, join_neighbours, load_model, review_pairs
+from .judge import (
+    JudgeParams,
+    WordMatcher,
+    candidate_features,
+    choose_links,
+    free_neighbours,
+    join_neighbours,
+    load_model,
+    review_pairs,
+)
 from .marks import Mark, link_marks
 from .segment import Unit, segment, segment_lines
 
@@ -689,14 +698,8 @@ def _neighbour_explains(ids_a, ids_b, ua, ub, linked, details_of) -> bool:
     sentences what the link holds in one, and the difference is where the link ends, not what the
     outlets said.
     (Joining such a neighbour measured worse on real-pairs; see :func:`storydiff.judge.join_neighbours`.)"""
-    for side, units in ((0, ua), (1, ub)):
-        ids = (ids_a, ids_b)[side]
-        for n in (min(ids) - 1, max(ids) + 1):
-            if 0 <= n < len(units) and n not in linked[side] and units[n].comparable:
-                grown = (sorted([*ids_a, n]), ids_b) if side == 0 else (ids_a, sorted([*ids_b, n]))
-                if not any(d.kind in ("extra", "partial") for d in details_of(*grown)):
-                    return True
-    return False
+    return any(not any(d.kind in ("extra", "partial") for d in details_of(*grown))
+               for _, _, grown in free_neighbours((ids_a, ids_b), linked, (ua, ub)))
 
 
 def link_details(comp: Comparison):

@@ -43,7 +43,7 @@ from .details import extract_numbers
 from .names import STOPWORDS, name_candidates, names_match
 
 __all__ = ["FEATURES", "JudgeParams", "LinkModel", "Candidates", "candidate_features", "load_model",
-           "select_links", "choose_links", "prefer_confident", "join_neighbours", "review_pairs"]
+           "select_links", "choose_links", "prefer_confident", "join_neighbours", "free_neighbours", "review_pairs"]
 
 FEATURES = ("prior_z", "z", "margin_z", "rank_a", "rank_b", "doc", "words_min", "words_max",
             "num_shared", "num_only", "names_shared", "length", "merged", "e5_prior_z", "e5_rank", "story",
@@ -562,18 +562,11 @@ def join_neighbours(links: list, units_a, units_b, details_of, *, max_merge: int
         before = diffs(ids)
         while any(kind != "partial" for kind, _, _ in before):
             best = None
-            for side in (0, 1):
-                if len(ids[side]) >= max_merge:
-                    continue
-                for n in (min(ids[side]) - 1, max(ids[side]) + 1):
-                    if not 0 <= n < len(units[side]) or n in used[side] or not units[side][n].comparable:
-                        continue
-                    trial = [sorted(ids[0] + [n]) if side == 0 else ids[0],
-                             sorted(ids[1] + [n]) if side == 1 else ids[1]]
-                    after = diffs(trial)
-                    if after < before and any(kind != "partial" for kind, _, _ in before - after) \
-                            and (best is None or len(after) < len(best[1])):
-                        best = (trial, after, side, n)
+            for side, n, trial in free_neighbours(ids, used, units, max_merge):
+                after = diffs(trial)
+                if after < before and any(kind != "partial" for kind, _, _ in before - after) \
+                        and (best is None or len(after) < len(best[1])):
+                    best = (trial, after, side, n)
             if best is None:
                 break
             ids, before = best[0], best[1]
@@ -594,19 +587,26 @@ def _neighbour_giving_extra(ids, used, units, details_of, max_merge: int):
         return None
     kinds = {d.kind for d in now if d.kind != "extra"}
     best = None
+    for side, n, trial in free_neighbours(ids, used, units, max_merge):
+        after = details_of(trial[0], trial[1])
+        if (len(after) < len(now) and not {d.kind for d in after} - kinds
+                and not any(d.kind in ("extra", "partial") for d in after)
+                and (best is None or len(after) < best[0])):
+            best = (len(after), trial, side, n)
+    return None if best is None else best[1:]
+
+
+def free_neighbours(ids, used, units, max_merge: int | None = None):
+    """``(side, unit, grown ids)`` for each comparable sentence right before or after a link's
+    sentences (``ids``: A ids, B ids) on either side (0: A, 1: B) that is in no link (``used``: the
+    A and B ids in links) and would not make that side longer than ``max_merge``."""
     for side in (0, 1):
-        if len(ids[side]) >= max_merge:
+        if max_merge is not None and len(ids[side]) >= max_merge:
             continue
         for n in (min(ids[side]) - 1, max(ids[side]) + 1):
-            if not 0 <= n < len(units[side]) or n in used[side] or not units[side][n].comparable:
-                continue
-            trial = [sorted(ids[0] + [n]) if side == 0 else ids[0], sorted(ids[1] + [n]) if side == 1 else ids[1]]
-            after = details_of(trial[0], trial[1])
-            if (len(after) < len(now) and not {d.kind for d in after} - kinds
-                    and not any(d.kind in ("extra", "partial") for d in after)
-                    and (best is None or len(after) < best[0])):
-                best = (len(after), trial, side, n)
-    return None if best is None else best[1:]
+            if 0 <= n < len(units[side]) and n not in used[side] and units[side][n].comparable:
+                yield side, n, [sorted([*ids[0], n]) if side == 0 else list(ids[0]),
+                                sorted([*ids[1], n]) if side == 1 else list(ids[1])]
 
 
 def review_pairs(sc, cands: Candidates, conf: np.ndarray, links: list, *, low: float,
