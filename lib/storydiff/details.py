@@ -36,7 +36,7 @@ import numpy as np
 
 from .names import NameParams, acronyms, is_acronym, name_candidates, names_match, party_words
 
-__all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details", "sources"]
+__all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details", "number_words", "sources"]
 
 
 @dataclass(frozen=True)
@@ -235,6 +235,16 @@ def _number_words(text: str, language: str) -> str:
             text = "".join(p + (kept[i] if i < len(kept) else "") for i, p in enumerate(parts))
 
     return text
+
+
+def number_words(text: str) -> list[tuple[int, int, str]]:
+    """The number words of ``text`` with their values as the details write them, ``(start, end,
+    value)``: where a reader finds a number that :func:`extract_numbers` read from a word.
+
+    >>> number_words("Bis Anfang November sind acht Rennen geplant.")
+    [(25, 29, '8')]
+    """
+    return [(m.start(), m.end(), _fmt(_WORDS[m.group(1).lower()])) for m in _WORD_NUM.finditer(text)]
 
 
 def _soft_numbers(text: str) -> set[str]:

@@ -72,13 +72,9 @@ def _number_tokens(value: str, text: str) -> list[tuple[int, int]]:
         d = re.sub(r"\D", "", m.group(0))
         if d and digits.startswith(d):
             return [(m.start(), m.end())]
-    from .details import _WORDS  # a number written as a word, read as digits ("acht" -> 8)
+    from .details import number_words  # a number written as a word, read as digits ("acht" -> 8)
 
-    for m in re.finditer(r"[^\W\d_]+", text):
-        n = _WORDS.get(m.group(0).lower())
-        if n is not None and str(int(n)) == value.lstrip("~"):
-            return [(m.start(), m.end())]
-    return []
+    return [(s, e) for s, e, v in number_words(text) if v == value.lstrip("~")][:1]
 
 
 def word_marks(a_text: str, b_text: str, details, words, a_lang: str | None = None,
