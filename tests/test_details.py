@@ -401,7 +401,7 @@ def test_who_says_it_the_source_each_side_cites():
     de, en = "Laut Polizei wurden drei Menschen verletzt.", "According to the fire brigade, three people were injured."
     (d,) = compare_details(de, en, "de", "en", word_sim=_word_sim)
     assert (d.kind, d.a, d.b) == ("attribution", "Polizei", "the fire brigade")
-    assert d.in_words() == "source: A has it from Polizei, B from the fire brigade"
+    assert d.in_words() == "source: A cites Polizei, B cites the fire brigade"
     marks_a, marks_b = word_marks(de, en, [d], None)
     assert [de[s:e] for s, e, _ in marks_a] == ["Polizei"] and [en[s:e] for s, e, _ in marks_b] == ["the fire brigade"]
     same = [("Wie die Feuerwehr mitteilte, brannte das Haus.", "According to the fire brigade, the house burned."),

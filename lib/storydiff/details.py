@@ -73,7 +73,7 @@ class Detail:
             side, other = ("A", "B") if qa is not None else ("B", "A")
             return f"quotation: {side} quotes directly „{qa or qb}“, {other} does not"
         if self.kind == "attribution":
-            return f"source: A has it from {self.a}, B from {self.b}"
+            return f"source: A cites {self.a}, B cites {self.b}"
         noun = {"number": "number", "name": "name", "date": "date or day", "time": "time"}.get(self.kind, self.kind)
         if self.a is not None and self.b is not None:
             return f"{noun}: A says {self.a}, B says {self.b}"
@@ -345,12 +345,15 @@ def with_outlets(text: str, a, b) -> str:
     >>> with_outlets("number: A says 39, B gives no such number; more said: B also says Putin",
     ...              Art(outlet="Bild", id="a"), Art(outlet="Blick", id="b"))
     'number: Bild says 39, Blick gives no such number; more said: Blick also says Putin'
+    >>> with_outlets("source: A cites Polizei, B cites the fire brigade", Art(outlet="Bild", id="a"),
+    ...              Art(outlet="Blick", id="b"))
+    'source: Bild cites Polizei, Blick cites the fire brigade'
     >>> with_outlets("only part matches: A's sentence says more", Art(outlet=None, id="bild-en"),
     ...              Art(outlet=None, id="b"))
     "only part matches: bild-en's sentence says more"
     """
     na, nb = a.outlet or a.id, b.outlet or b.id
-    return re.sub(r"\b([AB])('s sentence| says| also says| gives no such| quotes)",
+    return re.sub(r"\b([AB])('s sentence| says| also says| gives no such| quotes| cites)",
                   lambda m: f"{na if m.group(1) == 'A' else nb}{m.group(2)}", text)
 
 
