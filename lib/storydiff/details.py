@@ -348,12 +348,15 @@ def with_outlets(text: str, a, b) -> str:
     >>> with_outlets("source: A cites Polizei, B cites the fire brigade", Art(outlet="Bild", id="a"),
     ...              Art(outlet="Blick", id="b"))
     'source: Bild cites Polizei, Blick cites the fire brigade'
+    >>> with_outlets("quotation: A quotes directly „We will help“, B does not", Art(outlet="Bild", id="a"),
+    ...              Art(outlet="Blick", id="b"))
+    'quotation: Bild quotes directly „We will help“, Blick does not'
     >>> with_outlets("only part matches: A's sentence says more", Art(outlet=None, id="bild-en"),
     ...              Art(outlet=None, id="b"))
     "only part matches: bild-en's sentence says more"
     """
     na, nb = a.outlet or a.id, b.outlet or b.id
-    return re.sub(r"\b([AB])('s sentence| says| also says| gives no such| quotes| cites)",
+    return re.sub(r"\b([AB])('s sentence| says| also says| gives no such| quotes| cites| does not)",
                   lambda m: f"{na if m.group(1) == 'A' else nb}{m.group(2)}", text)
 
 
