@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .names import NameParams, acronyms, is_acronym, name_candidates, names_match, party_words
+from .names import NameParams, acronyms, common_word, is_acronym, name_candidates, names_match, party_words
 
 __all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details", "number_words", "sources"]
 
@@ -121,9 +121,11 @@ _NUM = re.compile(r"(?<![" + _NOT_WORD + r".,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(
 #: A number joined by a hyphen to a capitalised word names something and counts nothing:
 #: "Covid-19", "G-7", "Sars-CoV-2" (but "0-auf-100" is a number).
 _NAMED = re.compile(r"\b[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*-$")
-#: ... and in German a road or a line: "B 51", "A 1", "L 830", "K 12", "S 1", "U 2" (English writes
-#: "B51", which is no number either; an English "A" is an article: "A 2-year-old").
-_NAMED_DE = re.compile(r"(?:\b[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*-|(?<![\w.])[ABKLSU] )$")
+#: ... and in German a road or a line: "B 51", "A 1", "L 830", "K 12", "S 1", "U 2", "Autobahn 7"
+#: (English writes "B51" or "the A7", which is no number either; an English "A" is an article: "A
+#: 2-year-old").
+_NAMED_DE = re.compile(r"(?:\b[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*-|(?<![\w.])[ABKLSU] |\b(?:Autobahn|Bundesstraße|Landesstraße"
+                       r"|Landstraße|Kreisstraße|Staatsstraße|Buslinie|Straßenbahnlinie|Linie) )$")
 #: Languages written without spaces between words: word counts mean nothing there.
 NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 _DATE_EN2 = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -133,9 +135,18 @@ _WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) 
 #: "Neuner-Mannschaften" (teams of nine).
 _COMPOUND_NUM = re.compile(r"\b(" + "|".join(sorted((w for w in _WORDS if _WORDS[w] <= 12), key=len, reverse=True))
                            + r")[a-zäöüß]{2,}", re.I)
-#: Words that hold a number their translation writes out: "Achtelfinale" is the "round of 16".
-_NUMBER_STEMS = {"achtelfinal": 16, "sechzehntelfinal": 32}
-_NUMBER_STEM = re.compile(r"(" + "|".join(_NUMBER_STEMS) + r")", re.I)
+#: Words that hold a number their translation writes out: "Achtelfinale" is the "round of 16", a
+#: "centenary" or "100-jähriges Bestehen" is 100 years, "ein halbes Jahr" is "six months", a
+#: "Dreierpack" a "hat-trick" of three goals. They only explain a number of the other side; alone
+#: they are no number (a "Jahrhundertflut" is no count of 100).
+_NUMBER_STEMS = {
+    r"achtelfinal": 16, r"sechzehntelfinal": 32,
+    r"jahrhundert": 100, r"century": 100, r"centenary": 100, r"centennial": 100,
+    r"jahrzehnt": 10, r"decade": 10, r"fortnight": 14,
+    r"halbe[nsr]?\s+jahr|halbjahr|half\s+a\s+year|half-year|six-month": 6,
+    r"dreierpack|hat-?trick": 3, r"doppelpack": 2,
+}
+_NUMBER_STEM = re.compile("|".join(f"(?P<s{i}>{rx})" for i, rx in enumerate(_NUMBER_STEMS)), re.I)
 #: A German ordinal at the end of a compound: "des Tabellenvierten" (4th), "Drittplatzierte" is at the start.
 _COMPOUND_ORDINAL = re.compile(r"[a-zäöüß]{3}(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft)"
                                r"(?:e|en|er|es|em)\b", re.I)
@@ -191,7 +202,7 @@ _ORDINAL_WORD = re.compile(
 #: month ("until November seven races are planned" is no date; a date after a month is written in
 #: digits).
 _KEEP_AS_WORDS = re.compile(
-    _ORDINAL_WORD.pattern + r"|\b(?:dozens|hundreds|thousands|millions|billions)\b"
+    _ORDINAL_WORD.pattern + r"|\b(?:tens|dozens|hundreds|thousands|millions|billions)\b"
     r"|\b(?:halves|thirds|quarters|fifths|sixths|sevenths|eighths|ninths|tenths)\b"
     r"|\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(?:"
     + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
@@ -255,7 +266,8 @@ def _soft_numbers(text: str) -> set[str]:
     out = {_fmt(_WORDS[m.group(1).lower()]) for m in _COMPOUND_NUM.finditer(text)}
     out |= {str(_ORDINALS[(m.group(1) or m.group(2)).lower()]) for m in _ORDINAL_WORD.finditer(text)}
     out |= {str(_ORDINALS[m.group(1).lower()]) for m in _COMPOUND_ORDINAL.finditer(text)}
-    out |= {str(_NUMBER_STEMS[m.group(1).lower()]) for m in _NUMBER_STEM.finditer(text)}
+    values = list(_NUMBER_STEMS.values())
+    out |= {str(values[int(m.lastgroup[1:])]) for m in _NUMBER_STEM.finditer(text)}
     return out
 
 
@@ -491,6 +503,12 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
     return swapped + left
 
 
+def _spelled_out(x: str, x_lang: str, y: str, y_lang: str) -> bool:
+    """One of two names is an acronym and the other, written small, a common word of its language."""
+    return (is_acronym(x) and not is_acronym(y) and common_word(y, y_lang)
+            or is_acronym(y) and not is_acronym(x) and common_word(x, x_lang))
+
+
 _NP_DE = (r"((?:(?:dem|der|den|des|die|das|einem|einer|eines|ein|eine)\s+)?(?:[\w-]+\s+)??"
           r"[A-ZÄÖÜ][\w-]*(?:\s+(?:der|des)\s+[A-ZÄÖÜ][\w-]*)?)")
 #: Where a sentence says whom it has its statement from, the source in the first group.
@@ -663,8 +681,14 @@ def compare_details(
     new_b = _unmatched(name_candidates(b_text, b_lang, places=True), tok_b, tok_a, word_sim, p, b_text, a_text)
     if new_b:
         lost_a = _unmatched(name_candidates(a_text, a_lang, places=True), tok_a, tok_b, word_sim, p, a_text, b_text)
-        if lost_a:
-            details.append(Detail("name", lost_a[0], new_b[0]))
+        # an acronym against a common word written large is no other name: the word is part of the
+        # acronym spelled out in the other language ("DWD" / "the German Weather Service")
+        # (a party's name is no such word: "CDU" / "the Greens" is another party)
+        parties = set(party_words(a_text)) | set(party_words(b_text))
+        pairs = [(x, y) for x in lost_a for y in new_b
+                 if {x, y} & parties or not _spelled_out(x, a_lang, y, b_lang)]
+        if pairs:
+            details.append(Detail("name", *pairs[0]))
 
     # who says it: the sources the two sides cite ("laut Polizei" / "according to the fire brigade")
     if word_sim is not None:

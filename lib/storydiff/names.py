@@ -393,6 +393,24 @@ def german_noun(word: str) -> bool:
     return zipf_frequency(word.lower(), "en") == 0
 
 
+@lru_cache(maxsize=50_000)
+def common_word(word: str, language: str) -> bool:
+    """Whether a capitalised word is, written small, a common word of its language by HanTa (noun,
+    adjective or verb, asked about the word alone): English *Weather* and *Service* are, *Taylor*
+    and *Lukas* are not; a German word is when :func:`german_noun` says so. Inside a translated
+    institution's name ("the German Weather Service" for *DWD*) such a word names nothing of its own.
+
+    >>> [common_word(w, "en") for w in ("Weather", "Service", "Taylor", "Lukas")]
+    [True, True, False, False]
+    """
+    if language == "de":
+        return german_noun(word)
+    if language != "en":
+        return False
+    (_, _, tag), = _tagger("en").tag_sent([word.lower()], taglevel=1)
+    return tag.startswith(("NN", "AJ", "VV"))
+
+
 def _linked_compound(word: str) -> bool:
     """HanTa's analysis of the word is a compound noun: two nouns or more joined by a linking
     element (German *Fugenelement*)."""
