@@ -198,11 +198,14 @@ _ORDINALS = {w: i + 1 for names in (
 _ORDINAL_WORD = re.compile(
     r"\b(?:(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)|"
     r"(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft)(?:e|en|er|es|em))\b", re.I)
-#: Set aside from text2num: ordinal words, round numbers in the plural, and a number word after a
-#: month ("until November seven races are planned" is no date; a date after a month is written in
-#: digits).
+#: Set aside from text2num: ordinal words, round numbers in the plural, a German number written
+#: large after an article, which is a noun ("die Elf von Hansi Flick" is his team, "eine Zwei" a
+#: mark), and a number word after a month ("until November seven races are planned" is no date; a
+#: date after a month is written in digits).
 _KEEP_AS_WORDS = re.compile(
     _ORDINAL_WORD.pattern + r"|\b(?:tens|dozens|hundreds|thousands|millions|billions)\b"
+    r"|\b(?-i:(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]en|[Dd]em|[Ee]ine|[Ee]iner|[Ss]eine|[Ss]einer|[Ii]hre|[Ii]hrer)\s+"
+    r"(?:Eins|Zwei|Drei|Vier|Fünf|Sechs|Sieben|Acht|Neun|Zehn|Elf|Zwölf))\b"
     r"|\b(?:halves|thirds|quarters|fifths|sixths|sevenths|eighths|ninths|tenths)\b"
     r"|\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(?:"
     + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
@@ -479,6 +482,14 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
         theirs = acronyms(other_text)
         spelled = {w for y in other_tokens if is_acronym(y) for w in acronyms(own_text).get(y, ())}
         left = [x for x in left if not (is_acronym(x) and x in theirs) and x not in spelled]
+    # an acronym beside a name the other side has belongs to that name, which the other side
+    # writes without it ("Hertha BSC" / "Hertha Berlin", "RB Leipzig" / "Leipzig")
+    if left and any(is_acronym(x) for x in left):
+        words = _WORDS_RX.findall(own_text)
+        found = {w for w in words if w[:1].isupper() and w not in left
+                 and any(names_match(w, y, p.name_ratio) for y in other_tokens if len(y) >= 2)}
+        beside = {words[i + d] for i, w in enumerate(words) if w in found for d in (-1, 1) if 0 <= i + d < len(words)}
+        left = [x for x in left if not (is_acronym(x) and x in beside)]
     # a party that the other side does not name, where it names another one, has no translation
     # there (word vectors put "CDU" close to "Democrats")
     swapped = []
@@ -504,9 +515,12 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
 
 
 def _spelled_out(x: str, x_lang: str, y: str, y_lang: str) -> bool:
-    """One of two names is an acronym and the other, written small, a common word of its language."""
-    return (is_acronym(x) and not is_acronym(y) and common_word(y, y_lang)
-            or is_acronym(y) and not is_acronym(x) and common_word(x, x_lang))
+    """One of two names is an acronym that may stand for the other: the other is, written small, a
+    common word of its language ("DWD" / "the German Weather Service") or begins with one of the
+    acronym's letters ("HSV" / "Hamburg", "BER" / "Berlin Brandenburg Airport")."""
+    if is_acronym(y) and not is_acronym(x):
+        x, x_lang, y, y_lang = y, y_lang, x, x_lang
+    return is_acronym(x) and not is_acronym(y) and (common_word(y, y_lang) or y[:1].upper() in x.upper())
 
 
 _NP_DE = (r"((?:(?:dem|der|den|des|die|das|einem|einer|eines|ein|eine)\s+)?(?:[\w-]+\s+)??"
