@@ -363,7 +363,8 @@ def test_read_amounts_still_differ():
     (d,) = compare_details("Der Verlust lag bei 1,2 Milliarden Euro.", "The loss was €2.1bn.", "de", "en",
                            word_sim=_word_sim)
     assert (d.kind, d.a, d.b) == ("number", "1200000000", "2100000000")
-    assert extract_numbers("the 100m sprint", "en") == []  # no currency sign: a distance, not millions
+    # no currency sign: a distance of 100 metres, not millions
+    assert [v for v, _ in extract_numbers("the 100m sprint", "en")] == ["100"]
     assert [v for v, _ in extract_numbers("eine Billion Euro", "de")] == ["1000000000000"]
 
 
@@ -438,3 +439,61 @@ def test_the_first_part_of_a_german_compound_spelled_alike_is_a_counterpart():
     de = "Die Europäische Zentralbank (EZB) erhöhte den Leitzins um 0,5 Prozentpunkte."
     en = "The European Central Bank (ECB) raised its key interest rate by 0.5 percentage points."
     assert compare_details(de, en, "de", "en", word_sim=_word_sim) == []
+
+
+def test_words_that_hold_a_number_explain_the_other_sides_number_but_differ_from_another():
+    """A faithful translation may write a number as a word that holds it ("centenary", "ein halbes
+    Jahr", "die Hälfte", "Anfang 20", "die U21"); such a word explains the other side's number and
+    is never a number of its own, so a different number still shows."""
+    same = [("Die Stadt feiert ihr 100-jähriges Bestehen.", "The city is celebrating its centenary."),
+            ("Seehofer fordert statt zehn Wochen ein halbes Jahr.",
+             "Seehofer is calling for six months rather than ten weeks."),
+            ("Die Firma wurde vor 100 Jahren gegründet.", "The firm was founded a century ago."),
+            ("Die Frau ist Anfang 20.", "The woman is in her early twenties."),
+            ("Die U21 gewann die EM.", "The under-21s won the European Championship."),
+            ("Mehr als die Hälfte der Befragten ist dafür.", "More than 50 percent of respondents are in favour."),
+            ("Nur 25 Prozent der Plätze dürfen belegt werden.", "Only a quarter of the seats may be occupied."),
+            ("Lewandowski erzielte einen Dreierpack.", "Lewandowski scored a hat-trick."),
+            ("Das Projekt kostet einen zweistelligen Millionenbetrag.", "The project will cost tens of millions."),
+            ("Das Gebäude ist 828 Meter hoch.", "The building is 828m tall.")]
+    for de, en in same:
+        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+    differ = [("Die Stadt feiert ihr 100-jähriges Bestehen.", "The city is celebrating its 150th anniversary."),
+              ("Seehofer fordert ein halbes Jahr.", "Seehofer is calling for nine months."),
+              ("Das Gebäude ist 828 Meter hoch.", "The building is 820m tall.")]
+    for de, en in differ:
+        assert [d.kind for d in compare_details(de, en, "de", "en", word_sim=_word_sim)] == ["number"], (de, en)
+    assert extract_numbers("Im 20. Jahrhundert.", "de") == [("20", "20")]  # the century is no 100 of its own
+
+
+def test_the_number_in_a_clubs_or_leagues_name_is_no_count():
+    """English writes "Schalke", "Hannover" and "the Bundesliga" for "Schalke 04", "Hannover 96" and
+    "1. Bundesliga"; a number after a name that a noun follows still counts, and so does a year."""
+    same = [("Der FC Schalke 04 verlor erneut.", "Schalke lost again."),
+            ("Hannover 96 gewann gegen den 1. FC Nürnberg.", "Hannover beat Nuremberg."),
+            ("In der 1. Bundesliga führt Bayern.", "Bayern lead the Bundesliga."),
+            ("Die A7 war gesperrt, die Autobahn 7 ist es noch.", "The A7 was closed and still is."),
+            ("Die Elf von Hansi Flick siegte.", "Hansi Flick's side won.")]
+    for de, en in same:
+        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+    (d,) = compare_details("Nachdem Merkel 16 Jahre regiert hatte, ging sie.", "After Merkel had governed for 14 "
+                           "years, she left.", "de", "en", word_sim=_word_sim)
+    assert (d.kind, d.a, d.b) == ("number", "16", "14")
+    assert [v for v, _ in extract_numbers("Die Zahl stieg in Deutschland 2020 um 5 Prozent.", "de")] == ["2020", "5"]
+    # a date glued to the next word by a page's markup is still a date
+    assert [v for v, _ in extract_numbers("Wien 27.02.2020Heinz-Christian Strache", "de")] == ["date:02-27", "2020"]
+
+
+def test_an_acronym_that_may_stand_for_the_other_sides_name_is_no_other_name():
+    """"DWD" is "the German Weather Service", "HSV" is "Hamburg", "Hertha BSC" is "Hertha Berlin";
+    another party or another club is still another name."""
+    same = [("Der DWD warnt vor Glatteis.", "The German Weather Service warns of black ice."),
+            ("Der Bundesliga-Dino HSV bleibt zweitklassig.", "Former Bundesliga stalwarts Hamburg remain in the "
+             "second tier."),
+            ("Hertha BSC trennte sich von seinem Trainer.", "Hertha Berlin parted ways with its coach."),
+            ("Der FC Bayern schlug RB Leipzig.", "Bayern Munich beat Leipzig.")]
+    for de, en in same:
+        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+    for de, en in [("Die CDU gewann die Wahl in Hessen.", "The Greens won the election in Hesse."),
+                   ("Der BVB gewann das Spiel.", "Schalke won the game.")]:
+        assert [d.kind for d in compare_details(de, en, "de", "en", word_sim=_word_sim)] == ["name"], (de, en)

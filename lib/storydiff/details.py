@@ -102,7 +102,7 @@ _WORDS = {
     "million": 1e6, "millionen": 1e6, "millions": 1e6, "milliarde": 1e9, "milliarden": 1e9,
     "billion": 1e9, "billions": 1e9,
 }
-_DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
+_DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})(?!\d)")  # also glued to a word: "27.02.2020Heinz"
 _DATE_DE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b", re.I)
 _DATE_EN = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b",
                       re.I)
@@ -115,9 +115,12 @@ _SEASON = re.compile(r"\b((?:19|20)\d\d)\s?[/–-]\s?(\d\d)\b(?![/.,:]\d)")
 _NOT_WORD = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF_"
 #: ... and not followed by one, except by a lower-case word the number begins ("44jährige",
 #: "3fach", "10km": German writes "44-jährige" also without the hyphen) or by the ending of a
-#: decade or an age ("the 1990s", "in her mid-30s", "die 1990er", "in den 30ern")
+#: decade or an age ("the 1990s", "in her mid-30s", "die 1990er", "in den 30ern"), or a unit written
+#: right after it ("the 100m", "20kg", "5km")
+_UNITS = r"km|kg|cm|mm|m|g|t|l|ml|mph|ha|kW|MW|GW|kWh|GB|MB"
 _NUM = re.compile(r"(?<![" + _NOT_WORD + r".,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?(?:st|nd|rd|th)?"
-                  r"(?:(?=[a-zäöüß]{3,})|(?=(?:s|er|ern)(?![" + _NOT_WORD + r"]))|(?![" + _NOT_WORD + r"]))")
+                  r"(?:(?=[a-zäöüß]{3,})|(?=(?:s|er|ern|" + _UNITS + r")(?![" + _NOT_WORD + r"]))"
+                  r"|(?![" + _NOT_WORD + r"]))")
 #: A number joined by a hyphen to a capitalised word names something and counts nothing:
 #: "Covid-19", "G-7", "Sars-CoV-2" (but "0-auf-100" is a number).
 _NAMED = re.compile(r"\b[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*-$")
@@ -145,7 +148,15 @@ _NUMBER_STEMS = {
     r"jahrzehnt": 10, r"decade": 10, r"fortnight": 14,
     r"halbe[nsr]?\s+jahr|halbjahr|half\s+a\s+year|half-year|six-month": 6,
     r"dreierpack|hat-?trick": 3, r"doppelpack": 2,
+    # a share that the other side gives in per cent ("die Hälfte" / "50 percent")
+    r"hälfte|\bhalf\b": 50, r"viertel|quarter": 25, r"drittel|\ba third\b|\bone third\b": 33,
+    # a decade of life ("Anfang 20" / "in her early twenties")
+    **{rf"{de}zig|{de}ßig|{en}ties": n for de, en, n in (
+        ("zwan", "twen", 20), ("drei", "thir", 30), ("vier", "for", 40), ("fünf", "fif", 50),
+        ("sech", "six", 60), ("sieb", "seven", 70), ("acht", "eigh", 80), ("neun", "nine", 90))},
 }
+#: An age group written with a letter: "die U21" (the under-21s), "Ü60-Jährige" (the over-60s).
+_AGE_GROUP = re.compile(r"\b[UÜ]-?(\d{1,2})\b")
 _NUMBER_STEM = re.compile("|".join(f"(?P<s{i}>{rx})" for i, rx in enumerate(_NUMBER_STEMS)), re.I)
 #: A German ordinal at the end of a compound: "des Tabellenvierten" (4th), "Drittplatzierte" is at the start.
 _COMPOUND_ORDINAL = re.compile(r"[a-zäöüß]{3}(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft)"
@@ -271,7 +282,43 @@ def _soft_numbers(text: str) -> set[str]:
     out |= {str(_ORDINALS[m.group(1).lower()]) for m in _COMPOUND_ORDINAL.finditer(text)}
     values = list(_NUMBER_STEMS.values())
     out |= {str(values[int(m.lastgroup[1:])]) for m in _NUMBER_STEM.finditer(text)}
+    out |= {str(int(m.group(1))) for m in _AGE_GROUP.finditer(text)}
     return out
+
+
+_WORD_BEFORE = re.compile(r"([A-ZÄÖÜ][\w’'-]*\w)\s+$")
+_WORD_AFTER = re.compile(r"\s+([\w’'-]+)")
+#: "1. FC Köln", "1. FSV Mainz 05", "1. Bundesliga": an ordinal in the name of a club or a league.
+_CLUB_ORDINAL = re.compile(r"\.\s+(?:[A-Z][A-Za-z]{0,3}\s+[A-ZÄÖÜ]|Bundesliga\b)")
+
+
+def _club_number(text: str, start: int, end: int, language: str) -> bool:
+    """The number at ``text[start:end]`` is part of a name: it follows a proper noun ("Hannover 96",
+    "Apollo 11"; by HanTa's first reading of the word, not a month), is no year and no noun follows it ("Merkel
+    16 Jahre" counts years), it has a leading zero after a capitalised word ("Schalke 04"), or it is
+    the ordinal of a club or a league ("1. FC Köln", "1. Bundesliga"). English often writes such
+    names without the number."""
+    if _CLUB_ORDINAL.match(text, end):
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if not before or language not in ("de", "en"):
+        return False
+    word = before.group(1)
+    if re.fullmatch(r"0\d", text[start:end]):
+        return True
+    year = re.fullmatch(r"(?:19|20)\d\d", text[start:end])  # "in Deutschland 2020 um 5 Prozent"
+    if year or word.lower() in _MONTHS or word.lower().rstrip("s") in _WEEKDAYS:
+        return False
+    from .names import _tagger
+
+    tagger = _tagger(language)
+    if tagger.tag_word(word)[0][0] not in ("NE", "NP0"):
+        return False
+    after = _WORD_AFTER.match(text, end)
+    if not after:
+        return True
+    nxt = after.group(1)
+    return not (nxt[:1].isupper() if language == "de" else tagger.tag_word(nxt)[0][0].startswith("NN"))
 
 
 def extract_numbers(text: str, language: str = "en", *, named: bool = False) -> list[tuple[str, str]]:
@@ -343,8 +390,9 @@ def _numbers_of(text: str, language: str, named: bool = False) -> tuple[tuple[st
     for m in _WEEKDAY.finditer(text):
         take(m, f"weekday:{_DAY_NAMES[_WEEKDAYS[m.group(1).lower()]]}")
     for m in _NUM.finditer(text):
-        if any(taken[m.start():m.end()]) or not named and (_NAMED_DE if language == "de" else _NAMED).search(
-                text, max(0, m.start() - 30), m.start()):
+        if any(taken[m.start():m.end()]) or not named and (
+                (_NAMED_DE if language == "de" else _NAMED).search(text, max(0, m.start() - 30), m.start())
+                or _club_number(text, m.start(), m.end(), language)):
             continue
         take(m, _fmt(_to_value(m.group(1), m.group(2), m.group(3), language)))
     for m in _WORD_NUM.finditer(text):
