@@ -562,6 +562,19 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
     return swapped + left
 
 
+def _acronyms_spelled_out(mine: list[str], theirs: list[str]) -> tuple[list[str], list[str]]:
+    """``mine`` and ``theirs`` (words without a counterpart) less each acronym of ``mine`` and as
+    many capitalised words of ``theirs`` as the acronym has letters, and one more: the other side
+    spells it out in its language ("THW" / "the Federal Agency for Technical Relief")."""
+    mine, theirs = list(mine), list(theirs)
+    for acronym in [w for w in mine if is_acronym(w)]:
+        large = [w for w in theirs if w[:1].isupper() and not is_acronym(w)][: len(acronym) + 1]
+        if large:
+            mine.remove(acronym)
+            theirs = [w for w in theirs if w not in large]
+    return mine, theirs
+
+
 def _spelled_out(x: str, x_lang: str, y: str, y_lang: str) -> bool:
     """One of two names is an acronym that may stand for the other: the other is, written small, a
     common word of its language ("DWD" / "the German Weather Service") or begins with one of the
@@ -775,6 +788,8 @@ def compare_details(
         from .marks import without_counterpart
 
         ua, ub = ([w for w in side if w not in told] for side in without_counterpart(a_text, b_text, word_sim))
+        ua, ub = _acronyms_spelled_out(ua, ub)
+        ub, ua = _acronyms_spelled_out(ub, ua)
     more = _longer_side(a_text, b_text, a_lang, b_lang, wa, wb, p.partial_ratio) if spaced else None
     # the longer side says more only if enough of its words have no counterpart: German says in
     # three words ("Autofahrerin übersieht Biker") what English says in seven
