@@ -76,7 +76,8 @@ _EXONYMS = [
     {"warsaw", "warschau"}, {"ukraine", "ukraina"}, {"crimea", "krim"}, {"odessa", "odesa"},
     {"nuremberg", "nurnberg"}, {"bavaria", "bayern"}, {"switzerland", "schweiz"},
     {"austria", "osterreich"}, {"europe", "europa"}, {"brussels", "brussel"},
-    {"donbass", "donbas"}, {"hitler"}, {"kremlin", "kreml"},
+    {"donbass", "donbas"}, {"hitler"}, {"kremlin", "kreml"}, {"franconia", "franken"}, {"swabia", "schwaben"},
+    {"karabakh", "karabach", "bergkarabach", "nagorno"},
 ]
 _EXO = {w: i for i, group in enumerate(_EXONYMS) for w in group}
 #: A capitalised token (what may be a name).
