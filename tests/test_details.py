@@ -499,3 +499,26 @@ def test_an_acronym_that_may_stand_for_the_other_sides_name_is_no_other_name():
     for de, en in [("Die CDU gewann die Wahl in Hessen.", "The Greens won the election in Hesse."),
                    ("Der BVB gewann das Spiel.", "Schalke won the game.")]:
         assert [d.kind for d in compare_details(de, en, "de", "en", word_sim=_word_sim)] == ["name"], (de, en)
+
+
+def test_decades_units_and_amounts_written_the_other_way_are_one_number():
+    """Translators write "die 80er" as "the 1980s", "20 Jahre" as "two decades", "1,5 Grad" as
+    "1.5C", "1,5 Millionen Euro" as "1.5m euros", "null Prozent" as "0%", "0:0" as "goalless" and
+    "am 5.3." as "on 5 March"; a different number written so still shows."""
+    same = [("In den 80er Jahren war das anders.", "In the 1980s things were different."),
+            ("Erstmals seit 20 Jahren gewann Bremen.", "Bremen won for the first time in two decades."),
+            ("Die Erwärmung soll auf 1,5 Grad begrenzt werden.", "Warming is to be limited to 1.5C."),
+            ("Sie ist 1,5 Millionen Euro wert.", "It is worth 1.5m euros."),
+            ("Sie verdient 50.000 Euro im Jahr.", "She earns 50k euros a year."),
+            ("Die Zinsen bleiben bei null Prozent.", "Interest rates remain at 0%."),
+            ("Das Spiel endete 0:0.", "The game ended goalless."),
+            ("Das Album erscheint am 5.3.", "The album will be released on 5 March.")]
+    for de, en in same:
+        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+    differ = [("In den 80er Jahren war das anders.", "In the 1990s things were different.", "number"),
+              ("Die Erwärmung soll auf 1,5 Grad begrenzt werden.", "Warming is to be limited to 2C.", "number"),
+              ("Sie ist 1,5 Millionen Euro wert.", "It is worth 2.5m euros.", "number"),
+              ("Das Album erscheint am 5.3.", "The album will be released on 5 April.", "date")]
+    for de, en, kind in differ:
+        assert kind in [d.kind for d in compare_details(de, en, "de", "en", word_sim=_word_sim)], (de, en)
+    assert [v for v, _ in extract_numbers("the 100m sprint and 1.5m euros", "en")] == ["100", "1500000"]

@@ -100,9 +100,10 @@ _WORDS = {
     "dutzend": 12, "dozen": 12, "hundert": 100, "hundred": 100, "hunderte": 100, "hundreds": 100,
     "tausend": 1000, "thousand": 1000, "tausende": 1000, "thousands": 1000,
     "million": 1e6, "millionen": 1e6, "millions": 1e6, "milliarde": 1e9, "milliarden": 1e9,
-    "billion": 1e9, "billions": 1e9,
+    "billion": 1e9, "billions": 1e9, "zero": 0, "null": 0,
 }
 _DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})(?!\d)")  # also glued to a word: "27.02.2020Heinz"
+_DATE_DE_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
 _DATE_DE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b", re.I)
 _DATE_EN = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b",
                       re.I)
@@ -116,9 +117,10 @@ _NOT_WORD = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF_"
 #: ... and not followed by one, except by a lower-case word the number begins ("44jährige",
 #: "3fach", "10km": German writes "44-jährige" also without the hyphen) or by the ending of a
 #: decade or an age ("the 1990s", "in her mid-30s", "die 1990er", "in den 30ern"), or a unit written
-#: right after it ("the 100m", "20kg", "5km")
-_UNITS = r"km|kg|cm|mm|m|g|t|l|ml|mph|ha|kW|MW|GW|kWh|GB|MB"
-_NUM = re.compile(r"(?<![" + _NOT_WORD + r".,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?(?:st|nd|rd|th)?"
+#: right after it ("the 100m", "20kg", "5km", "1.5C"); a decimal part is never left behind ("1.5C" is
+#: no 1)
+_UNITS = r"km|kg|cm|mm|m|g|t|l|ml|mph|ha|kW|MW|GW|kWh|GB|MB|C|F"
+_NUM = re.compile(r"(?<![" + _NOT_WORD + r".,])(\d{1,3}(?:[.,’' ]\d{3})+|\d+)(?:([.,])(\d+))?+(?:st|nd|rd|th)?"
                   r"(?:(?=[a-zäöüß]{3,})|(?=(?:s|er|ern|" + _UNITS + r")(?![" + _NOT_WORD + r"]))"
                   r"|(?![" + _NOT_WORD + r"]))")
 #: A number joined by a hyphen to a capitalised word names something and counts nothing:
@@ -147,7 +149,7 @@ _NUMBER_STEMS = {
     r"jahrhundert": 100, r"century": 100, r"centenary": 100, r"centennial": 100,
     r"jahrzehnt": 10, r"decade": 10, r"fortnight": 14,
     r"halbe[nsr]?\s+jahr|halbjahr|half\s+a\s+year|half-year|six-month": 6,
-    r"dreierpack|hat-?trick": 3, r"doppelpack": 2,
+    r"dreierpack|hat-?trick": 3, r"doppelpack": 2, r"goalless|scoreless|torlos": 0,
     # a share that the other side gives in per cent ("die Hälfte" / "50 percent")
     r"hälfte|\bhalf\b": 50, r"viertel|quarter": 25, r"drittel|\ba third\b|\bone third\b": 33,
     # a decade of life ("Anfang 20" / "in her early twenties")
@@ -155,6 +157,11 @@ _NUMBER_STEMS = {
         ("zwan", "twen", 20), ("drei", "thir", 30), ("vier", "for", 40), ("fünf", "fif", 50),
         ("sech", "six", 60), ("sieb", "seven", 70), ("acht", "eigh", 80), ("neun", "nine", 90))},
 }
+#: A decade in two digits or four: "die 80er" and "the 1980s" are one decade.
+_DECADE = re.compile(r"\b(19|20)?([1-9]0)(?:er|ern|s|’s|'s)\b")
+#: "zwei Jahrzehnte" (20 years), "two decades", "drei Jahrhunderte".
+_DECADES = re.compile(r"\b(\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\s+(decades|jahrzehnten?"
+                      r"|centuries|jahrhunderten?)\b", re.I)
 #: An age group written with a letter: "die U21" (the under-21s), "Ü60-Jährige" (the over-60s).
 _AGE_GROUP = re.compile(r"\b[UÜ]-?(\d{1,2})\b")
 _NUMBER_STEM = re.compile("|".join(f"(?P<s{i}>{rx})" for i, rx in enumerate(_NUMBER_STEMS)), re.I)
@@ -191,8 +198,9 @@ _MULT = {"hundred": 1e2, "hundert": 1e2,
 #: English news abbreviations written right after the digits ("€1.2bn", "$3tn").
 _GLUED_MULT = {"mn", "mln", "bn", "tn", "trn"}
 _NUM_MULT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)(\s*)(" + "|".join(_MULT) + r")\b\.?", re.I)
-#: "$500m", "€2.5m", "£40m": million after a currency sign (without one, "100m" is a distance).
-_MONEY_M = re.compile(r"([$€£]\s?)(\d+(?:[.,]\d+)?)m\b")
+#: "$500m", "€2.5m", "£40m", "1.5m euros", "50k euros": million (or thousand) after a currency sign
+#: or before a currency (without one, "100m" is a distance).
+_MONEY_M = re.compile(r"([$€£]\s?)?(\d+(?:[.,]\d+)?)([mk])\b(?(1)|(?=\s+(?:euros?|dollars?|pounds?|francs?)\b))")
 _WEEKDAYS = {d: i for i, names in enumerate([
     ("monday", "montag"), ("tuesday", "dienstag"), ("wednesday", "mittwoch"), ("thursday", "donnerstag"),
     ("friday", "freitag"), ("saturday", "samstag", "sonnabend"), ("sunday", "sonntag")]) for d in names}
@@ -242,7 +250,8 @@ def _number_words(text: str, language: str) -> str:
         return _fmt(amount(m.group(1)) * factor)
 
     text = _NUM_MULT.sub(mult, text)
-    text = _MONEY_M.sub(lambda m: m.group(1) + _fmt(amount(m.group(2)) * 1e6), text)
+    text = _MONEY_M.sub(lambda m: (m.group(1) or "") + _fmt(amount(m.group(2)) * (1e6 if m.group(3) == "m" else 1e3)),
+                        text)
     if language in _TEXT2NUM:
         from text_to_num import alpha2digit
 
@@ -283,6 +292,11 @@ def _soft_numbers(text: str) -> set[str]:
     values = list(_NUMBER_STEMS.values())
     out |= {str(values[int(m.lastgroup[1:])]) for m in _NUMBER_STEM.finditer(text)}
     out |= {str(int(m.group(1))) for m in _AGE_GROUP.finditer(text)}
+    for m in _DECADE.finditer(text):
+        out |= {m.group(2), "19" + m.group(2)} if not m.group(1) else {m.group(2), m.group(1) + m.group(2)}
+    for m in _DECADES.finditer(text):
+        n = int(m.group(1)) if m.group(1).isdigit() else _WORDS[m.group(1).lower()]
+        out.add(_fmt(n * (10 if m.group(2).lower().startswith(("dec", "jahrz")) else 100)))
     return out
 
 
@@ -360,6 +374,10 @@ def _numbers_of(text: str, language: str, named: bool = False) -> tuple[tuple[st
         year = m.group(3)
         take(m, f"date:{int(m.group(2)):02d}-{int(m.group(1)):02d}")
         out.append((year if len(year) == 4 else "20" + year, year))
+    if language == "de":  # "am 5.3.": a day and a month (a German decimal has a comma)
+        for m in _DATE_DE_SHORT.finditer(text):
+            if 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(1)) <= 31:
+                take(m, f"date:{int(m.group(2)):02d}-{int(m.group(1)):02d}")
     for m in _DATE_DE.finditer(text):
         take(m, f"date:{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}")
     for m in _DATE_EN.finditer(text):
