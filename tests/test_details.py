@@ -522,3 +522,13 @@ def test_decades_units_and_amounts_written_the_other_way_are_one_number():
     for de, en, kind in differ:
         assert kind in [d.kind for d in compare_details(de, en, "de", "en", word_sim=_word_sim)], (de, en)
     assert [v for v, _ in extract_numbers("the 100m sprint and 1.5m euros", "en")] == ["100", "1500000"]
+
+
+def test_a_place_that_a_german_adjective_names_is_no_translation_of_another_name():
+    """"im texanischen Austin" / "in Dallas, Texas": *Texas* is what "texanischen" says, so it
+    cannot stand for Austin (their vectors are 0.65 alike), and Dallas replaced Austin."""
+    de = "Im texanischen Austin wurde am Abend ein Mann festgenommen."
+    (d,) = compare_details(de, "In Dallas, Texas, a man was arrested in the evening.", "de", "en", word_sim=_word_sim)
+    assert (d.kind, d.a, d.b) == ("name", "Austin", "Dallas")
+    assert compare_details(de, "In Austin, Texas, a man was arrested in the evening.", "de", "en",
+                           word_sim=_word_sim) == []

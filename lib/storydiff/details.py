@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .names import NameParams, acronyms, common_word, is_acronym, name_candidates, names_match, party_words
+from .names import NameParams, acronyms, common_word, fold, is_acronym, name_candidates, names_match, party_words
 
 __all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details", "number_words", "sources"]
 
@@ -568,6 +568,15 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
         forms = [[x] + [ph for ph in phrases if x in ph.split()] for x in left]
         flat = [f for fs in forms for f in fs]
         sims = np.asarray(word_sim(flat, other_tokens))
+        # a word of the other side that a word of this side derives from is that word's ("Texas" is
+        # "texanischen"'s in "im texanischen Austin"), not a translation of another name
+        own_words = [w for w in _WORDS_RX.findall(own_text) if len(w) >= 4]
+        for col, y in enumerate(other_tokens):
+            stem = fold(y)[:4]
+            if len(y) >= 4 and y[:1].isupper():
+                for row, f in enumerate(flat):
+                    if any(w not in f.split() and fold(w).startswith(stem) for w in own_words):
+                        sims[row, col] = -1.0
         own = own_tokens + phrases
         back = np.asarray(word_sim(other_tokens, own)).max(axis=1) if own_tokens else sims.max(axis=0)
         ok = ((sims >= p.word_match) & (sims >= back - 1e-6)).any(axis=1)
