@@ -480,6 +480,13 @@ def test_the_number_in_a_clubs_or_leagues_name_is_no_count():
                            "years, she left.", "de", "en", word_sim=_word_sim)
     assert (d.kind, d.a, d.b) == ("number", "16", "14")
     assert [v for v, _ in extract_numbers("Die Zahl stieg in Deutschland 2020 um 5 Prozent.", "de")] == ["2020", "5"]
+    # a score after a team's name is a score
+    (d,) = compare_details("Bayern gewann 2:1 gegen Köln.", "Bayern beat Cologne 3-1.", "de", "en", word_sim=_word_sim)
+    assert (d.kind, d.a, d.b) == ("number", "2", "3")
+    # the half-time score in brackets after the final one and stoppage time are German habits
+    for de, en in [("Bayern gewann 2:1 (1:0) gegen Köln.", "Bayern beat Cologne 2-1."),
+                   ("Er traf in der Nachspielzeit (90.+3).", "He scored in stoppage time.")]:
+        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
     # a date glued to the next word by a page's markup is still a date
     assert [v for v, _ in extract_numbers("Wien 27.02.2020Heinz-Christian Strache", "de")] == ["date:02-27", "2020"]
 

@@ -300,6 +300,9 @@ def _soft_numbers(text: str) -> set[str]:
     return out
 
 
+#: German sports reports give the half-time score in brackets after the final one, "2:1 (1:0)", and
+#: stoppage time as "(90.+3)"; English reports leave both out.
+_SPORT_ASIDE = re.compile(r"\d+:\d+\s*(\(\d+:\d+\))|(\(\d+\.?\s*\+\s*\d+\.?\))")
 _WORD_BEFORE = re.compile(r"([A-ZÄÖÜ][\w’'-]*\w)\s+$")
 _WORD_AFTER = re.compile(r"\s+([\w’'-]+)")
 #: "1. FC Köln", "1. FSV Mainz 05", "1. Bundesliga": an ordinal in the name of a club or a league.
@@ -318,6 +321,8 @@ def _club_number(text: str, start: int, end: int, language: str) -> bool:
     if not before or language not in ("de", "en"):
         return False
     word = before.group(1)
+    if re.match(r"\s*[-–:/]\s*\d", text[end:end + 6]):
+        return False  # a score or a range: "beat Cologne 3-1"
     if re.fullmatch(r"0\d", text[start:end]):
         return True
     year = re.fullmatch(r"(?:19|20)\d\d", text[start:end])  # "in Deutschland 2020 um 5 Prozent"
@@ -407,6 +412,11 @@ def _numbers_of(text: str, language: str, named: bool = False) -> tuple[tuple[st
         take(m, f"weekday:{_DAY_NAMES[(day - 1) % 7]}/{_DAY_NAMES[day]}")
     for m in _WEEKDAY.finditer(text):
         take(m, f"weekday:{_DAY_NAMES[_WEEKDAYS[m.group(1).lower()]]}")
+    if not named:  # the half-time score after the final one, stoppage time: read only as names
+        for m in _SPORT_ASIDE.finditer(text):
+            g = 1 if m.group(1) else 2
+            for i in range(m.start(g), m.end(g)):
+                taken[i] = True
     for m in _NUM.finditer(text):
         if any(taken[m.start():m.end()]) or not named and (
                 (_NAMED_DE if language == "de" else _NAMED).search(text, max(0, m.start() - 30), m.start())
