@@ -599,17 +599,26 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
     return swapped + left
 
 
-def _acronyms_spelled_out(mine: list[str], theirs: list[str]) -> tuple[list[str], list[str]]:
+def _acronyms_spelled_out(mine: list[str], theirs: list[str], my_text: str, their_text: str
+                          ) -> tuple[list[str], list[str]]:
     """``mine`` and ``theirs`` (words without a counterpart) less each acronym of ``mine`` and as
-    many capitalised words of ``theirs`` as the acronym has letters, and one more: the other side
-    spells it out in its language ("THW" / "the Federal Agency for Technical Relief")."""
+    many words of ``theirs`` written large inside a sentence as the acronym has letters, and one
+    more: the other side spells it out in its language ("THW" / "the Federal Agency for Technical
+    Relief"). A party's acronym is not (``names.party_words`` knows its names)."""
     mine, theirs = list(mine), list(theirs)
-    for acronym in [w for w in mine if is_acronym(w)]:
-        large = [w for w in theirs if w[:1].isupper() and not is_acronym(w)][: len(acronym) + 1]
+    parties = party_words(my_text)
+    for acronym in [w for w in mine if is_acronym(w) and w not in parties]:
+        large = [w for w in theirs if not is_acronym(w) and _inside_large(w, their_text)][: len(acronym) + 1]
         if large:
             mine.remove(acronym)
             theirs = [w for w in theirs if w not in large]
     return mine, theirs
+
+
+def _inside_large(word: str, text: str) -> bool:
+    """``word`` is written large somewhere in ``text`` other than at the start of a sentence."""
+    return word[:1].isupper() and any(
+        re.search(r"[\w,;:]\s+$", text[:m.start()]) for m in re.finditer(rf"\b{re.escape(word)}\b", text))
 
 
 def _spelled_out(x: str, x_lang: str, y: str, y_lang: str) -> bool:
@@ -825,8 +834,8 @@ def compare_details(
         from .marks import without_counterpart
 
         ua, ub = ([w for w in side if w not in told] for side in without_counterpart(a_text, b_text, word_sim))
-        ua, ub = _acronyms_spelled_out(ua, ub)
-        ub, ua = _acronyms_spelled_out(ub, ua)
+        ua, ub = _acronyms_spelled_out(ua, ub, a_text, b_text)
+        ub, ua = _acronyms_spelled_out(ub, ua, b_text, a_text)
     more = _longer_side(a_text, b_text, a_lang, b_lang, wa, wb, p.partial_ratio) if spaced else None
     # the longer side says more only if enough of its words have no counterpart: German says in
     # three words ("Autofahrerin übersieht Biker") what English says in seven
