@@ -408,10 +408,18 @@ def test_who_says_it_the_source_each_side_cites():
     same = [("Wie die Feuerwehr mitteilte, brannte das Haus.", "According to the fire brigade, the house burned."),
             ("Nach Angaben der Staatsanwaltschaft ist er verdächtig.", "According to prosecutors, he is a suspect."),
             ("Laut einem Sprecher der Stadt ist sie gesperrt.", "According to a city spokesman, it is closed."),
-            ("Laut Polizei wurden drei Menschen verletzt.", "Three people were injured.")]  # one side only
+            ("Laut Polizei wurden drei Menschen verletzt.", "Three people were injured."),  # one side only
+            # an acronym and its name spelled out or translated
+            ("Laut RKI stieg die Inzidenz.", "According to the Robert Koch Institute, the incidence rate rose."),
+            ("Laut DWD wird es heiß.", "According to the German Weather Service, it will be hot."),
+            ("Laut Deutschem Wetterdienst wird es heiß.", "According to the German Weather Service, it will be hot.")]
     for de, en in same:
         assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], de
     assert sources("Der Agentur Interfax zufolge gab es Tote.", "de") == ["Agentur Interfax"]
+    assert sources("Laut Deutschem Wetterdienst wird es heiß.", "de") == ["Deutschem Wetterdienst"]
+    # "intelligence" is no "in" that ends the source
+    assert sources("According to the domestic intelligence agency, the group is extremist.", "en") == [
+        "the domestic intelligence agency"]
     # a swapped speaker by name is the name detail, not a second one
     assert [x.kind for x in compare_details("Laut Putin ist die Lage ernst.", "According to Biden, it is serious.",
                                             "de", "en", word_sim=_word_sim)] == ["name"]

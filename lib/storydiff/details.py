@@ -601,16 +601,25 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
 
 def _acronyms_spelled_out(mine: list[str], theirs: list[str], my_text: str, their_text: str
                           ) -> tuple[list[str], list[str]]:
-    """``mine`` and ``theirs`` (words without a counterpart) less each acronym of ``mine`` and as
-    many words of ``theirs`` written large inside a sentence as the acronym has letters, and one
-    more: the other side spells it out in its language ("THW" / "the Federal Agency for Technical
-    Relief"). A party's acronym is not (``names.party_words`` knows its names)."""
+    """``mine`` and ``theirs`` (words without a counterpart) less the words of ``theirs`` that spell
+    out an acronym of ``my_text``: its initials ("RKI" / "the Robert Koch Institute",
+    :func:`storydiff.names.acronyms`) or, when the acronym has no counterpart either, as many words
+    written large inside a sentence as it has letters, and one more, with the acronym (a name
+    translated: "THW" / "the Federal Agency for Technical Relief"). A party's acronym is not
+    (``names.party_words`` knows its names)."""
     mine, theirs = list(mine), list(theirs)
     parties = party_words(my_text)
-    for acronym in [w for w in mine if is_acronym(w) and w not in parties]:
-        large = [w for w in theirs if not is_acronym(w) and _inside_large(w, their_text)][: len(acronym) + 1]
+    spelled = acronyms(their_text)
+    for acronym in dict.fromkeys(w for w in _WORDS_RX.findall(my_text) if is_acronym(w) and w not in parties):
+        if acronym in spelled:
+            large = [w for w in theirs if w in spelled[acronym]]
+        elif acronym in mine:
+            large = [w for w in theirs if not is_acronym(w) and _inside_large(w, their_text)][: len(acronym) + 1]
+        else:
+            continue
         if large:
-            mine.remove(acronym)
+            if acronym in mine:
+                mine.remove(acronym)
             theirs = [w for w in theirs if w not in large]
     return mine, theirs
 
@@ -630,8 +639,10 @@ def _spelled_out(x: str, x_lang: str, y: str, y_lang: str) -> bool:
     return is_acronym(x) and not is_acronym(y) and (common_word(y, y_lang) or y[:1].upper() in x.upper())
 
 
-_NP_DE = (r"((?:(?:dem|der|den|des|die|das|einem|einer|eines|ein|eine)\s+)?(?:[\w-]+\s+)??"
-          r"[A-ZÄÖÜ][\w-]*(?:\s+(?:der|des)\s+[A-ZÄÖÜ][\w-]*)?)")
+_DE_ARTICLE = r"(?:[Dd]em|[Dd]er|[Dd]en|[Dd]es|[Dd]ie|[Dd]as|[Ee]inem|[Ee]iner|[Ee]ines|[Ee]in|[Ee]ine)\b"
+#: A German noun phrase: "einem Sprecher der Stadt", "Deutschem Wetterdienst", "Polizei".
+_NP_DE = (r"(\b(?:(?:dem|der|den|des|die|das|einem|einer|eines|ein|eine)\s+)?(?:(?!" + _DE_ARTICLE + r")[\w-]+\s+)??"
+          r"(?!" + _DE_ARTICLE + r")[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*)?(?:\s+(?:der|des)\s+[A-ZÄÖÜ][\w-]*)?)")
 #: Where a sentence says whom it has its statement from, the source in the first group.
 _SOURCES = {
     "de": [re.compile(r"\b[Ll]aut\s+" + _NP_DE),
@@ -640,7 +651,7 @@ _SOURCES = {
                       r"sagte|sagten|erklärte|erklärten|meldete|meldeten|bestätigte|bestätigten)\b"),
            re.compile(_NP_DE + r"\s+zufolge\b")],
     "en": [re.compile(r"\b[Aa]ccording to\s+((?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)"
-                      r"(?=[,.;:]|\s+(?:on|in|at|the|a|an|there|it|he|she|they|\d))")],
+                      r"(?=[,.;:]|\s+(?:(?:on|in|at|the|a|an|there|it|he|she|they)\b|\d))")],
 }
 
 
@@ -674,6 +685,14 @@ def _different_sources(a_text, b_text, a_lang, b_lang, word_sim, p: DetailParams
     if not wa or not wb:
         return None
     if np.asarray(word_sim(wa, wb)).max() >= p.word_match or any(names_match(x, y) for x in wa for y in wb):
+        return None
+    # an acronym and its name spelled out ("RKI" / "the Robert Koch Institute") or translated ("DWD"
+    # / "the German Weather Service")
+    text_a, text_b = " ".join(sa), " ".join(sb)
+    if (any(is_acronym(x) and (x in acronyms(text_b) or any(_spelled_out(x, a_lang, y, b_lang) for y in wb))
+            for x in wa)
+            or any(is_acronym(y) and (y in acronyms(text_a) or any(_spelled_out(x, a_lang, y, b_lang) for x in wa))
+                   for y in wb)):
         return None
     return "; ".join(sa), "; ".join(sb)
 
