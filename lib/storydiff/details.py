@@ -488,13 +488,15 @@ class DetailParams:
     name_ratio: int = NameParams().link_ratio
 
 
-def _quotes(text: str) -> list[str]:
+def _quotes(text: str, other: str = "") -> list[str]:
     """Quotations of three words or more; a quoted name or title (every word capitalised, as in
-    «Kastus Kalinouski Batallion») is not a quotation."""
+    «Kastus Kalinouski Batallion», or words that ``other`` gives as they are without quotation marks:
+    "Welt am Sonntag") is not a quotation."""
     out = []
     for q in _QUOTE.findall(text):
         words = q.split()
-        if len(words) >= 3 and not all(w[:1].isupper() for w in words):
+        title = all(w[:1].isupper() for w in words) or (other and q.strip().lower() in other.lower())
+        if len(words) >= 3 and not title:
             out.append(q.strip())
     return out
 
@@ -840,7 +842,7 @@ def compare_details(
     has_qa = any(c in _QUOTE_CHARS for c in a_text)
     has_qb = any(c in _QUOTE_CHARS for c in b_text)
     if has_qa != has_qb:
-        qa, qb = _quotes(a_text), _quotes(b_text)
+        qa, qb = _quotes(a_text, b_text), _quotes(b_text, a_text)
         if qa or qb:
             details.append(Detail("quote", qa[0] if qa else None, qb[0] if qb else None))
     wa, wb = _word_count(a_text), _word_count(b_text)
