@@ -555,3 +555,20 @@ def test_a_place_that_a_german_adjective_names_is_no_translation_of_another_name
     assert (d.kind, d.a, d.b) == ("name", "Austin", "Bergheim")
     assert compare_details(de, "In Austin, Texas, a man was arrested in the evening.", "de", "en",
                            word_sim=_word_sim) == []
+
+
+def test_almost_a_number_against_more_than_it_is_a_difference():
+    """real-pairs pair 22: "fast 20.000" / "more than 20,000" deaths was "same"; one count is below
+    the number, the other above. A bound on one side only, or the same bound, is no difference."""
+    from storydiff.marks import word_marks
+
+    (d,) = compare_details("Fast 20.000 Menschen starben.", "More than 20,000 people died.", "de", "en",
+                           word_sim=_word_sim)
+    assert (d.kind, d.a, d.b) == ("number", "Fast 20.000", "More than 20,000")
+    assert d.in_words() == "number: A says Fast 20.000, B says More than 20,000"
+    marks_a, marks_b = word_marks("Fast 20.000 Menschen starben.", "More than 20,000 people died.", [d], None)
+    assert marks_a == [(0, 11, "number")] and marks_b == [(0, 16, "number")]
+    for de, en in [("Knapp 20.000 Menschen starben.", "Almost 20,000 people died."),
+                   ("Mehr als 20.000 Menschen starben.", "Over 20,000 people died."),
+                   ("Rund 20.000 Menschen starben.", "More than 20,000 people died.")]:
+        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], de

@@ -699,6 +699,39 @@ def _different_sources(a_text, b_text, a_lang, b_lang, word_sim, p: DetailParams
     return "; ".join(sa), "; ".join(sb)
 
 
+#: Words right before a number that put the count below it or above it.
+_BOUND = {
+    "de": (r"(?:fast|beinahe|knapp|nahezu|weniger als|unter)", r"(?:mehr als|über|mindestens)"),
+    "en": (r"(?:almost|nearly|just under|fewer than|less than|under)", r"(?:more than|over|at least|upwards of)"),
+}
+
+
+def _bound(value: str, written: str, text: str, language: str) -> tuple[str, str] | None:
+    """``("below" | "above", the words as written)`` when ``text`` puts a bound word right before
+    the number ``written`` ("knapp 20.000", "more than 20,000"), else None."""
+    if language not in _BOUND or not written[:1].isdigit():
+        return None
+    for kind, rx in zip(("below", "above"), _BOUND[language], strict=True):
+        m = re.search(rf"\b{rx}\s+{re.escape(written)}(?![\d.,]\d)", text, re.I)
+        if m:
+            return kind, m.group(0)
+    return None
+
+
+def _bounds_differ(na, nb, a_text: str, b_text: str, a_lang: str, b_lang: str) -> list[Detail]:
+    """A ``number`` detail for a number both sides give when one says "almost" and the other "more
+    than" it (a count below the number against one above it)."""
+    written_b = {}
+    for v, w in nb:
+        written_b.setdefault(v, w)
+    for v, w in na:
+        if v in written_b and not v.startswith(("date:", "time:", "weekday:", "~")):
+            ba, bb = _bound(v, w, a_text, a_lang), _bound(v, written_b[v], b_text, b_lang)
+            if ba and bb and ba[0] != bb[0]:
+                return [Detail("number", ba[1], bb[1])]
+    return []
+
+
 def _days(value: str) -> set[str]:
     """The days a ``weekday:`` value may mean: one, or two for a night ("weekday:Saturday/Sunday")."""
     return set(value[len("weekday:"):].split("/")) if value.startswith("weekday:") else set()
@@ -816,6 +849,11 @@ def compare_details(
             x = xs[i] if i < len(xs) else None
             y = ys[i] if i < len(ys) else None
             details.append(Detail(k, word_a.get(x) if x else None, word_b.get(y) if y else None))
+
+    # the same number, but one side says less than it and the other more ("fast 20.000" / "more
+    # than 20,000")
+    if not any(d.kind == "number" for d in details):
+        details += _bounds_differ(na, nb, a_text, b_text, a_lang, b_lang)
 
     # a name changed: B names one that A's sentence does not have, in place of one of A's
     tok_a, tok_b = _tokens(a_text), _tokens(b_text)
