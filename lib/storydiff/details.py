@@ -34,7 +34,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from .names import NameParams, acronyms, common_word, fold, is_acronym, name_candidates, names_match, party_words
+from .names import (
+    NameParams,
+    acronyms,
+    common_word,
+    first_tag,
+    fold,
+    is_acronym,
+    name_candidates,
+    names_match,
+    party_words,
+)
 
 __all__ = ["Detail", "DetailParams", "extract_numbers", "compare_details", "number_words", "sources"]
 
@@ -311,10 +321,10 @@ _CLUB_ORDINAL = re.compile(r"\.\s+(?:[A-Z][A-Za-z]{0,3}\s+[A-ZÄÖÜ]|Bundesliga
 
 def _club_number(text: str, start: int, end: int, language: str) -> bool:
     """The number at ``text[start:end]`` is part of a name: it follows a proper noun ("Hannover 96",
-    "Apollo 11"; by HanTa's first reading of the word, not a month), is no year and no noun follows it ("Merkel
-    16 Jahre" counts years), it has a leading zero after a capitalised word ("Schalke 04"), or it is
-    the ordinal of a club or a league ("1. FC Köln", "1. Bundesliga"). English often writes such
-    names without the number."""
+    "Apollo 11"; by HanTa's first reading of the word, not a month), is no year, and neither a noun
+    ("Merkel 16 Jahre" counts years) nor the rest of a score ("Cologne 3-1") follows it; or it has
+    a leading zero after a capitalised word ("Schalke 04"); or it is the ordinal of a club or a
+    league ("1. FC Köln", "1. Bundesliga"). English often writes such names without the number."""
     if _CLUB_ORDINAL.match(text, end):
         return True
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
@@ -328,16 +338,13 @@ def _club_number(text: str, start: int, end: int, language: str) -> bool:
     year = re.fullmatch(r"(?:19|20)\d\d", text[start:end])  # "in Deutschland 2020 um 5 Prozent"
     if year or word.lower() in _MONTHS or word.lower().rstrip("s") in _WEEKDAYS:
         return False
-    from .names import _tagger
-
-    tagger = _tagger(language)
-    if tagger.tag_word(word)[0][0] not in ("NE", "NP0"):
+    if first_tag(word, language) not in ("NE", "NP0"):
         return False
     after = _WORD_AFTER.match(text, end)
     if not after:
         return True
     nxt = after.group(1)
-    return not (nxt[:1].isupper() if language == "de" else tagger.tag_word(nxt)[0][0].startswith("NN"))
+    return not (nxt[:1].isupper() if language == "de" else first_tag(nxt, language).startswith("NN"))
 
 
 def extract_numbers(text: str, language: str = "en", *, named: bool = False) -> list[tuple[str, str]]:
@@ -601,37 +608,6 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
     return swapped + left
 
 
-def _acronyms_spelled_out(mine: list[str], theirs: list[str], my_text: str, their_text: str
-                          ) -> tuple[list[str], list[str]]:
-    """``mine`` and ``theirs`` (words without a counterpart) less the words of ``theirs`` that spell
-    out an acronym of ``my_text``: its initials ("RKI" / "the Robert Koch Institute",
-    :func:`storydiff.names.acronyms`) or, when the acronym has no counterpart either, as many words
-    written large inside a sentence as it has letters, and one more, with the acronym (a name
-    translated: "THW" / "the Federal Agency for Technical Relief"). A party's acronym is not
-    (``names.party_words`` knows its names)."""
-    mine, theirs = list(mine), list(theirs)
-    parties = party_words(my_text)
-    spelled = acronyms(their_text)
-    for acronym in dict.fromkeys(w for w in _WORDS_RX.findall(my_text) if is_acronym(w) and w not in parties):
-        if acronym in spelled:
-            large = [w for w in theirs if w in spelled[acronym]]
-        elif acronym in mine:
-            large = [w for w in theirs if not is_acronym(w) and _inside_large(w, their_text)][: len(acronym) + 1]
-        else:
-            continue
-        if large:
-            if acronym in mine:
-                mine.remove(acronym)
-            theirs = [w for w in theirs if w not in large]
-    return mine, theirs
-
-
-def _inside_large(word: str, text: str) -> bool:
-    """``word`` is written large somewhere in ``text`` other than at the start of a sentence."""
-    return word[:1].isupper() and any(
-        re.search(r"[\w,;:]\s+$", text[:m.start()]) for m in re.finditer(rf"\b{re.escape(word)}\b", text))
-
-
 def _spelled_out(x: str, x_lang: str, y: str, y_lang: str) -> bool:
     """One of two names is an acronym that may stand for the other: the other is, written small, a
     common word of its language ("DWD" / "the German Weather Service") or begins with one of the
@@ -706,7 +682,7 @@ _BOUND = {
 }
 
 
-def _bound(value: str, written: str, text: str, language: str) -> tuple[str, str] | None:
+def _bound(written: str, text: str, language: str) -> tuple[str, str] | None:
     """``("below" | "above", the words as written)`` when ``text`` puts a bound word right before
     the number ``written`` ("knapp 20.000", "more than 20,000"), else None."""
     if language not in _BOUND or not written[:1].isdigit():
@@ -726,7 +702,7 @@ def _bounds_differ(na, nb, a_text: str, b_text: str, a_lang: str, b_lang: str) -
         written_b.setdefault(v, w)
     for v, w in na:
         if v in written_b and not v.startswith(("date:", "time:", "weekday:", "~")):
-            ba, bb = _bound(v, w, a_text, a_lang), _bound(v, written_b[v], b_text, b_lang)
+            ba, bb = _bound(w, a_text, a_lang), _bound(written_b[v], b_text, b_lang)
             if ba and bb and ba[0] != bb[0]:
                 return [Detail("number", ba[1], bb[1])]
     return []
@@ -861,9 +837,9 @@ def compare_details(
     new_b = _unmatched(name_candidates(b_text, b_lang, places=True), tok_b, tok_a, word_sim, p, b_text, a_text)
     if new_b:
         lost_a = _unmatched(name_candidates(a_text, a_lang, places=True), tok_a, tok_b, word_sim, p, a_text, b_text)
-        # an acronym against a common word written large is no other name: the word is part of the
-        # acronym spelled out in the other language ("DWD" / "the German Weather Service")
-        # (a party's name is no such word: "CDU" / "the Greens" is another party)
+        # an acronym is no other name than a word it may stand for (:func:`_spelled_out`: "DWD" /
+        # "the German Weather Service", "HSV" / "Hamburg"); a party is another party whatever its
+        # name ("CDU" / "the Greens")
         parties = set(party_words(a_text)) | set(party_words(b_text))
         pairs = [(x, y) for x in lost_a for y in new_b
                  if {x, y} & parties or not _spelled_out(x, a_lang, y, b_lang)]
@@ -893,8 +869,6 @@ def compare_details(
         from .marks import without_counterpart
 
         ua, ub = ([w for w in side if w not in told] for side in without_counterpart(a_text, b_text, word_sim))
-        ua, ub = _acronyms_spelled_out(ua, ub, a_text, b_text)
-        ub, ua = _acronyms_spelled_out(ub, ua, b_text, a_text)
     more = _longer_side(a_text, b_text, a_lang, b_lang, wa, wb, p.partial_ratio) if spaced else None
     # the longer side says more only if enough of its words have no counterpart: German says in
     # three words ("Autofahrerin übersieht Biker") what English says in seven

@@ -395,6 +395,19 @@ def german_noun(word: str) -> bool:
 
 
 @lru_cache(maxsize=50_000)
+def first_tag(word: str, language: str) -> str | None:
+    """HanTa's likeliest tag of ``word`` asked about alone (German STTS, English CLAWS), or None
+    for other languages: "Hannover" is ``NE`` and "Artikel" ``NN`` in German, "Apollo" ``NP0``.
+
+    >>> first_tag("Hannover", "de"), first_tag("Artikel", "de"), first_tag("Apollo", "en")
+    ('NE', 'NN', 'NP0')
+    """
+    if language not in _PROPER:
+        return None
+    return _tagger(language).tag_word(word)[0][0]
+
+
+@lru_cache(maxsize=50_000)
 def common_word(word: str, language: str) -> bool:
     """Whether a capitalised word is, written small, a common word of its language by HanTa (noun,
     adjective or verb, asked about the word alone): English *Weather* and *Service* are, *Taylor*
