@@ -608,6 +608,37 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
     return swapped + left
 
 
+def _acronyms_spelled_out(mine: list[str], theirs: list[str], my_text: str, their_text: str
+                          ) -> tuple[list[str], list[str]]:
+    """``mine`` and ``theirs`` (words without a counterpart) less the words of ``theirs`` that spell
+    out an acronym of ``my_text``: its initials ("RKI" / "the Robert Koch Institute",
+    :func:`storydiff.names.acronyms`) or, when the acronym has no counterpart either, as many words
+    written large inside a sentence as it has letters, and one more, with the acronym (a name
+    translated: "THW" / "the Federal Agency for Technical Relief"). A party's acronym is not
+    (``names.party_words`` knows its names)."""
+    mine, theirs = list(mine), list(theirs)
+    parties = party_words(my_text)
+    spelled = acronyms(their_text)
+    for acronym in dict.fromkeys(w for w in re.findall(r"\w+", my_text) if is_acronym(w) and w not in parties):
+        if acronym in spelled:
+            large = [w for w in theirs if w in spelled[acronym]]
+        elif acronym in mine:
+            large = [w for w in theirs if not is_acronym(w) and _inside_large(w, their_text)][: len(acronym) + 1]
+        else:
+            continue
+        if large:
+            if acronym in mine:
+                mine.remove(acronym)
+            theirs = [w for w in theirs if w not in large]
+    return mine, theirs
+
+
+def _inside_large(word: str, text: str) -> bool:
+    """``word`` is written large somewhere in ``text`` other than at the start of a sentence."""
+    return word[:1].isupper() and any(
+        re.search(r"[\w,;:]\s+$", text[:m.start()]) for m in re.finditer(rf"\b{re.escape(word)}\b", text))
+
+
 def _spelled_out(x: str, x_lang: str, y: str, y_lang: str) -> bool:
     """One of two names is an acronym that may stand for the other: the other is, written small, a
     common word of its language ("DWD" / "the German Weather Service") or begins with one of the
@@ -869,6 +900,9 @@ def compare_details(
         from .marks import without_counterpart
 
         ua, ub = ([w for w in side if w not in told] for side in without_counterpart(a_text, b_text, word_sim))
+        # (the view still marks them: one may be a name put in place of another)
+        ua, ub = _acronyms_spelled_out(ua, ub, a_text, b_text)
+        ub, ua = _acronyms_spelled_out(ub, ua, b_text, a_text)
     more = _longer_side(a_text, b_text, a_lang, b_lang, wa, wb, p.partial_ratio) if spaced else None
     # the longer side says more only if enough of its words have no counterpart: German says in
     # three words ("Autofahrerin übersieht Biker") what English says in seven

@@ -22,8 +22,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .names import acronyms, is_acronym, party_words
-
 __all__ = ["Mark", "link_marks", "word_marks"]
 
 DETAIL_KINDS = ("number", "name", "date", "time", "quote", "attribution")
@@ -188,42 +186,8 @@ def _without_counterpart(a_text: str, b_text: str, word_sim) -> tuple[tuple[str,
     xa = wa + [w for w in stop_names(a_text) if w not in wa]
     xb = wb + [w for w in stop_names(b_text) if w not in wb]
     ha, hb = counterparts(xa, xb, np.asarray(word_sim(xa, xb)), capitalised(a_text), capitalised(b_text))
-    alone_a = [w for w, ok in zip(wa, ha, strict=False) if not ok]
-    alone_b = [w for w, ok in zip(wb, hb, strict=False) if not ok]
-    alone_a, alone_b = _acronyms_spelled_out(alone_a, alone_b, a_text, b_text)
-    alone_b, alone_a = _acronyms_spelled_out(alone_b, alone_a, b_text, a_text)
-    return tuple(alone_a), tuple(alone_b)
-
-
-def _acronyms_spelled_out(mine: list[str], theirs: list[str], my_text: str, their_text: str
-                          ) -> tuple[list[str], list[str]]:
-    """``mine`` and ``theirs`` (words without a counterpart) less the words of ``theirs`` that spell
-    out an acronym of ``my_text``: its initials ("RKI" / "the Robert Koch Institute",
-    :func:`storydiff.names.acronyms`) or, when the acronym has no counterpart either, as many words
-    written large inside a sentence as it has letters, and one more, with the acronym (a name
-    translated: "THW" / "the Federal Agency for Technical Relief"). A party's acronym is not
-    (``names.party_words`` knows its names)."""
-    mine, theirs = list(mine), list(theirs)
-    parties = party_words(my_text)
-    spelled = acronyms(their_text)
-    for acronym in dict.fromkeys(w for w in re.findall(r"\w+", my_text) if is_acronym(w) and w not in parties):
-        if acronym in spelled:
-            large = [w for w in theirs if w in spelled[acronym]]
-        elif acronym in mine:
-            large = [w for w in theirs if not is_acronym(w) and _inside_large(w, their_text)][: len(acronym) + 1]
-        else:
-            continue
-        if large:
-            if acronym in mine:
-                mine.remove(acronym)
-            theirs = [w for w in theirs if w not in large]
-    return mine, theirs
-
-
-def _inside_large(word: str, text: str) -> bool:
-    """``word`` is written large somewhere in ``text`` other than at the start of a sentence."""
-    return word[:1].isupper() and any(
-        re.search(r"[\w,;:]\s+$", text[:m.start()]) for m in re.finditer(rf"\b{re.escape(word)}\b", text))
+    return (tuple(w for w, ok in zip(wa, ha, strict=False) if not ok),
+            tuple(w for w, ok in zip(wb, hb, strict=False) if not ok))
 
 
 def _compound_part(fx: str, fy: str) -> bool:
