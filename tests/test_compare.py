@@ -154,6 +154,36 @@ def test_a_free_neighbour_that_gives_what_a_link_lacks_is_no_extra():
     assert any(x.kind == "extra" for x in linked((21,), (20,))[1])
 
 
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "bench" / "comparable-hard").is_dir(),
+                    reason="../shared/bench/comparable-hard not present")
+def test_a_link_grows_by_a_sentence_a_weaker_link_held(monkeypatch):
+    """comparable-hard pair 01 (development half): B4 and B5 tell what A2 tells (Lou Williams left
+    the tournament for a funeral, and then visited a strip club, whose name B changed). The
+    one-to-one choice links A2 with B4 (0.97), and B5 goes to A6 (0.22), another sentence on the
+    club. The judge is more confident of A2 / B4+B5 (0.56) than of A6 / B5: the link grows and A6
+    is dropped; the changed name is found."""
+    import storydiff.compare as compare_module
+    from storydiff import judge
+    from storydiff.corpus import load_text
+
+    d = ROOT.parent / "shared" / "bench" / "comparable-hard" / "pair_01"
+
+    def run():
+        compare_module._CANDIDATES.clear()
+        return compare(load_text(d / "a.txt", language="de"), load_text(d / "b.txt", language="en"),
+                       presegmented=True)
+
+    c = run()
+    lk = c.link_of("a", 2)
+    assert lk.b == (4, 5) and lk.status == "changed"
+    assert [(x.kind, x.a, x.b) for x in lk.details] == [("name", "Magic", "Lukas")]
+    assert 6 in c.only_a
+    monkeypatch.setattr(judge, "take_from_weaker", lambda sc, cands, conf, links, cut: links)
+    before = run()
+    assert before.link_of("a", 2).b == (4,) and before.link_of("a", 6).b == (5,)
+    assert before.link_of("a", 6).confidence < lk.confidence < before.link_of("a", 2).confidence
+
+
 def test_json_round_trip(comp):
     d = json.loads(comp.to_json())
     check_contract(d)
