@@ -608,6 +608,9 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
     return swapped + left
 
 
+_CAPITALS = re.compile(r"\b[A-ZÄÖÜ]{2,6}\b")
+
+
 def _acronyms_spelled_out(mine: list[str], theirs: list[str], my_text: str, their_text: str
                           ) -> tuple[list[str], list[str]]:
     """``mine`` and ``theirs`` (words without a counterpart) less the words of ``theirs`` that spell
@@ -617,6 +620,8 @@ def _acronyms_spelled_out(mine: list[str], theirs: list[str], my_text: str, thei
     translated: "THW" / "the Federal Agency for Technical Relief"). A party's acronym is not
     (``names.party_words`` knows its names)."""
     mine, theirs = list(mine), list(theirs)
+    if not _CAPITALS.search(my_text):
+        return mine, theirs
     parties = party_words(my_text)
     spelled = acronyms(their_text)
     for acronym in dict.fromkeys(w for w in re.findall(r"\w+", my_text) if is_acronym(w) and w not in parties):

@@ -35,6 +35,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import permutations
 from pathlib import Path
 
 import numpy as np
@@ -504,23 +505,24 @@ def take_from_weaker(sc, cands: Candidates, conf: np.ndarray, links: list, cut: 
     sentence at a time, only into a candidate whose confidence reaches ``cut``, and only at the
     expense of a link of one sentence a side."""
     out = list(links)
+    strong = [k for k in np.flatnonzero(np.asarray(conf) >= cut)]
     while True:
         owner = {("a", i): n for n, lk in enumerate(out) for i in lk[0]}
         owner.update({("b", j): n for n, lk in enumerate(out) for j in lk[1]})
         best = None
-        for k, (i, j) in enumerate(cands.pairs):
+        for k in strong:
             c = float(conf[k])
-            if c < cut or (best is not None and c <= best[0]):
+            if best is not None and c <= best[0]:
                 continue
-            ids_a, ids_b = _spans(sc, i, j)
-            grown = {("a", x) for x in ids_a} | {("b", y) for y in ids_b}
-            for n, lk in enumerate(out):
-                extra = grown - {("a", x) for x in lk[0]} - {("b", y) for y in lk[1]}
-                if len(grown) != len(lk[0]) + len(lk[1]) + 1 or len(extra) != 1:
-                    continue
-                w = owner.get(next(iter(extra)))
-                if w is not None and w != n and len(out[w][0]) == len(out[w][1]) == 1 and out[w][3] < c:
-                    best = (c, n, w, (ids_a, ids_b, float(sc.sim[i, j]), c))
+            ids_a, ids_b = _spans(sc, *cands.pairs[k])
+            held = [owner.get(("a", x)) for x in ids_a] + [owner.get(("b", y)) for y in ids_b]
+            if None in held or len(set(held)) != 2:
+                continue
+            for n, w in permutations(set(held)):
+                lk, weak = out[n], out[w]
+                if (held.count(n) == len(lk[0]) + len(lk[1]) and held.count(w) == 1
+                        and len(weak[0]) == len(weak[1]) == 1 and weak[3] < c):
+                    best = (c, n, w, (ids_a, ids_b, float(sc.sim[cands.pairs[k]]), c))
                     break
         if best is None:
             return out
