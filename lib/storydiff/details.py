@@ -591,10 +591,10 @@ def _unmatched(names: list[str], own_tokens: list[str], other_tokens: list[str],
         # "texanischen"'s in "im texanischen Austin"), not a translation of another name
         own_words = [w for w in _WORDS_RX.findall(own_text) if len(w) >= 4]
         for col, y in enumerate(other_tokens):
-            stem = fold(y)[:4]
             if len(y) >= 4 and y[:1].isupper():
+                derived = {w for w in own_words if fold(w).startswith(fold(y)[:4])}
                 for row, f in enumerate(flat):
-                    if any(w not in f.split() and fold(w).startswith(stem) for w in own_words):
+                    if derived - set(f.split()):
                         sims[row, col] = -1.0
         own = own_tokens + phrases
         back = np.asarray(word_sim(other_tokens, own)).max(axis=1) if own_tokens else sims.max(axis=0)
@@ -702,11 +702,8 @@ def _different_sources(a_text, b_text, a_lang, b_lang, word_sim, p: DetailParams
         return None
     # an acronym and its name spelled out ("RKI" / "the Robert Koch Institute") or translated ("DWD"
     # / "the German Weather Service")
-    text_a, text_b = " ".join(sa), " ".join(sb)
-    if (any(is_acronym(x) and (x in acronyms(text_b) or any(_spelled_out(x, a_lang, y, b_lang) for y in wb))
-            for x in wa)
-            or any(is_acronym(y) and (y in acronyms(text_a) or any(_spelled_out(x, a_lang, y, b_lang) for x in wa))
-                   for y in wb)):
+    spelled_a, spelled_b = acronyms(" ".join(sa)), acronyms(" ".join(sb))
+    if any(x in spelled_b or y in spelled_a or _spelled_out(x, a_lang, y, b_lang) for x in wa for y in wb):
         return None
     return "; ".join(sa), "; ".join(sb)
 
@@ -845,8 +842,9 @@ def compare_details(
 
     # a number the other side writes inside a longer word or as an ordinal ("zehntägige" / "ten
     # days", "drei und vier" / "third and fourth") is there
-    only_a = [v for v in only_a if kind(v) != "number" or v not in _soft_numbers(b_text) | _named(b_text, b_lang)]
-    only_b = [v for v in only_b if kind(v) != "number" or v not in _soft_numbers(a_text) | _named(a_text, a_lang)]
+    there_a, there_b = _soft_numbers(a_text) | _named(a_text, a_lang), _soft_numbers(b_text) | _named(b_text, b_lang)
+    only_a = [v for v in only_a if kind(v) != "number" or v not in there_b]
+    only_b = [v for v in only_b if kind(v) != "number" or v not in there_a]
     # pair differences of the same kind (a weekday with a weekday, a number with a number); a day
     # or time that only one side gives is context left out, not a different fact
     for k in ("date", "time", "number"):

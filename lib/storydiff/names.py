@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["NameParams", "STOPWORDS", "acronyms", "capitalised_names", "different_people", "extract_names",
-           "fold", "german_noun", "german_places", "given_names", "is_acronym", "lexical_words", "name_candidates",
-           "name_hits", "names_match", "party_words", "quoted_names", "tagged_names"]
+           "common_word", "first_tag", "fold", "german_noun", "german_places", "given_names", "is_acronym",
+           "lexical_words", "name_candidates", "name_hits", "names_match", "party_words", "quoted_names",
+           "tagged_names"]
 
 
 @dataclass(frozen=True)
@@ -421,6 +422,8 @@ def common_word(word: str, language: str) -> bool:
         return german_noun(word)
     if language != "en":
         return False
+    # tag_sent, not first_tag: asked alone, HanTa's word lexicon offers a common reading for some
+    # names ("schalke") that its sentence model does not prefer
     (_, _, tag), = _tagger("en").tag_sent([word.lower()], taglevel=1)
     return tag.startswith(("NN", "AJ", "VV"))
 
