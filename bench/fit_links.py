@@ -16,8 +16,8 @@ assignment alone moves F1 by 0.02-0.03); the review cut grows down from the link
 and review together cover 90 % of the gold link pairs of real-pairs, and stops before the list has
 more entries than the A articles have units or before fewer than one entry in ten is right (the
 same means). Review entries include links grown by one free unit
-(``judge.review_pairs(extend=True)``); between articles that are not one story they start at the
-link cut, as in ``compare()``. The figures printed are those of the first assignment.
+(``judge.review_pairs(extend=True)``), and from the same review cut between articles that are
+not one story, as in ``compare()``. The figures printed are those of the first assignment.
 
     python bench/fit_links.py            # cross-validate, print the table and curves, write the model
     python bench/fit_links.py --ablation # also: each feature group left out in turn
@@ -308,9 +308,8 @@ def score_at(items, preds, scorer, cut, source, review_cut=None, conf=None):
             for m in scorer.METRICS:
                 tot[m] = [x + y for x, y in zip(tot[m], c[m], strict=True)]
         if review_cut is not None:
-            # as compare(): between articles that are not one story, only what would be a link in one
-            low = max(review_cut, cut) if STORY_GATE and it["story"].score < STORY_CUT[0] else review_cut
-            rev = (review_pairs(it["prep"].scores, it["cands"], conf[it["name"]], chosen, low=low,
+            # as compare(): the same review cut whether or not the pair passed the story check
+            rev = (review_pairs(it["prep"].scores, it["cands"], conf[it["name"]], chosen, low=review_cut,
                                 extend=REVIEW_EXTENDS[0]) if it["cands"] is not None else [])
             n_review += len(rev)
             review_right += sum(1 for r in rev if _new_pairs(r) <= it["gold_pairs"])

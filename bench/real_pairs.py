@@ -87,12 +87,13 @@ def _cover(root: Path, pred: Path, names) -> tuple[float, int, int]:
     return (got / total if total else 0.0), n_review, n_a
 
 
-def _unrelated(shared: Path) -> tuple[int, int, int]:
-    """(links, links marked same, pairs) between different-story pairs of the SemEval train file."""
+def _unrelated(shared: Path) -> tuple[int, int, int, int]:
+    """(links, links marked same, pairs, review entries) between different-story pairs of the
+    SemEval train file."""
     from storydiff.compare import compare
     from storydiff.corpus import Article
 
-    n_links = n_same = n_pairs = 0
+    n_links = n_same = n_pairs = n_review = 0
     for line in (shared / "bench" / "semeval" / "semeval2022t8_deen_train.jsonl").read_text(
             encoding="utf-8").splitlines():
         rec = json.loads(line)
@@ -104,7 +105,8 @@ def _unrelated(shared: Path) -> tuple[int, int, int]:
         n_pairs += 1
         n_links += len(c.links)
         n_same += sum(1 for lk in c.links if lk.status == "same")
-    return n_links, n_same, n_pairs
+        n_review += len(c.review)
+    return n_links, n_same, n_pairs, n_review
 
 
 def _translation_details(shared: Path, inserts: bool = False) -> tuple[int, dict]:
@@ -190,7 +192,7 @@ def main(argv=None) -> int:
     cover, n_review, n_a = _cover(rp, out / "real-pairs", rp_names)
     hard = _score(scorer, ch, out / "comparable-hard-judge", ch_names)
     hard_test = _score(scorer, ch, out / "comparable-hard-judge", ch_names[15:])
-    n_links, n_same, n_pairs = _unrelated(shared)
+    n_links, n_same, n_pairs, n_unrelated_review = _unrelated(shared)
     bb = _bild_blick()
     n_tr, tr_kinds = _translation_details(shared)
     n_ins, ins_kinds = _translation_details(shared, inserts=True)
@@ -219,8 +221,13 @@ def main(argv=None) -> int:
          f"{f(real['changed']['R'])} / {f(real['changed']['P'])}; {f(real['changed_at_link']['R'])}", ""),
         ("real-pairs gold link pairs covered by links + review", f"{cover:.2f} ({n_review} review entries, "
          f"{n_a} A units)", ">= 0.9"),
+        ("  the same, cross-validated by pair (fit_links.py)",
+         f"{info.get('cv_real_pairs_cover_with_review', float('nan')):.2f} "
+         f"({info.get('cv_real_pairs_review_entries', '?')} review entries)", ""),
         ("different-story pairs (SemEval train, Overall >= 3.5): links drawn",
          f"{n_links} in {n_pairs} pairs ({n_same} 'same')", "<= 1 per 10 pairs"),
+        ("  the same pairs: review entries (drawn as for one story, in case the check is wrong)",
+         f"{n_unrelated_review} in {n_pairs} pairs", ""),
         ("comparable-hard link strict F1 (all 30 / test half 15-29)",
          f"{f(hard['link_strict']['F1'])} / {f(hard_test['link_strict']['F1'])}", ">= 0.93"),
         ("comparable-hard only_a F1 / only_b F1",
