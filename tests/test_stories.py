@@ -49,6 +49,22 @@ def test_explanation_names_shared_facts(articles):
     assert "Kulazhanka" in link.explain() and "reaches the threshold" in link.explain()
 
 
+def test_shared_names_are_shown_as_written_and_german_nouns_apart(articles):
+    """Names are matched in a folded spelling (Journal -> yournal, War -> var), but shown as the
+    article writes them; capitalised German nouns count (Präsident meets President) but are not
+    called names."""
+    link = story_similarity(articles[BILD], articles["en-legion-calls-soldiers-to-defect"])
+    assert {"Journal", "War", "Putin"} <= set(link.shared_names)
+    assert not {"Yournal", "Var"} & set(link.shared_names)
+    two_german = story_similarity(articles[BLICK], articles["newsde-de-russen-schiessen-auf-eigene-truppen"])
+    names, nouns = two_german.names_and_nouns
+    assert {"Präsident", "Kämpfer"} <= set(nouns) and "Putin" in names
+    assert not set(nouns) & set(names)
+    text = two_german.explain()
+    assert "Both use the words" in text and "Präsident" in text.split("Both use the words")[1]
+    assert "Kämpfer" not in text.split("Both name")[1].split(".")[0]
+
+
 def test_a_shared_first_name_alone_does_not_make_one_story(articles):
     # Bild (April) names Ilya Ponomarev, en-russian-soldiers-switch-sides (August) Ilya
     # Ponomarenko: two people. Without Blick in the corpus they were grouped on "Ilya".

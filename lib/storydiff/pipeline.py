@@ -149,20 +149,22 @@ class _Packed:
     tokens: str | tuple[str, ...]
     numbers: str | tuple[str, ...]
     given: str | dict  # entries "first<_SUB>last<_SUB>last" joined by _SEP
+    spelled: str | tuple[str, ...] = ()
 
     @classmethod
     def of(cls, p: _Profile) -> _Packed:
         words = [*p.given, *(w for v in p.given.values() for w in v)]
         given = _SEP.join(_SUB.join((k, *sorted(v))) for k, v in p.given.items()) if _clean(words) else p.given
         return cls(replace(p.article, text="", source=None), p.vecs, _join(p.texts), _join(sorted(p.names)),
-                   _join(sorted(p.tokens)), _join(sorted(p.numbers)), given)
+                   _join(sorted(p.tokens)), _join(sorted(p.numbers)), given, _join(sorted(p.spelled)))
 
     def profile(self) -> _Profile:
         given = self.given
         if isinstance(given, str):
             given = {k: frozenset(rest) for k, *rest in (e.split(_SUB) for e in given.split(_SEP))} if given else {}
         return _Profile(self.article, self.vecs, _split(self.texts), frozenset(_split(self.names)),
-                        frozenset(_split(self.tokens)), frozenset(_split(self.numbers)), given)
+                        frozenset(_split(self.tokens)), frozenset(_split(self.numbers)), given,
+                        _split(self.spelled))
 
 
 def _lean(profiles: list[_Profile]) -> list[_Packed]:
@@ -488,7 +490,8 @@ def _pack(kind: str, value) -> dict:
     if kind == "profiles":
         vecs = [p.vecs for p in value]
         meta = [{"texts": list(p.texts), "names": sorted(p.names), "tokens": sorted(p.tokens),
-                 "numbers": sorted(p.numbers), "given": {k: sorted(v) for k, v in p.given.items()}}
+                 "numbers": sorted(p.numbers), "given": {k: sorted(v) for k, v in p.given.items()},
+                 "spelled": sorted(p.spelled)}
                 for p in value]
         dim = max((v.shape[1] for v in vecs), default=1)
         flat = np.concatenate(vecs) if any(len(v) for v in vecs) else np.zeros((0, dim), np.float32)
@@ -507,7 +510,8 @@ def _unpack(kind: str, z):
 
 def _profiles_from(articles: list[Article], stored) -> list[_Profile]:
     return [_Profile(a, vecs.astype(np.float16), tuple(m["texts"]), frozenset(m["names"]), frozenset(m["tokens"]),
-                     frozenset(m["numbers"]), {k: frozenset(v) for k, v in m["given"].items()})
+                     frozenset(m["numbers"]), {k: frozenset(v) for k, v in m["given"].items()},
+                     tuple(m.get("spelled", ())))  # stores written before 2026-12-06 have none
             for a, (vecs, m) in zip(articles, stored, strict=True)]
 
 
