@@ -63,6 +63,8 @@ def test_shared_names_are_shown_as_written_and_german_nouns_apart(articles):
     text = two_german.explain()
     assert "Both use the words" in text and "Präsident" in text.split("Both use the words")[1]
     assert "Kämpfer" not in text.split("Both name")[1].split(".")[0]
+    row = group_stories([articles[BLICK], articles["newsde-de-russen-schiessen-auf-eigene-truppen"]]).links_frame().iloc[0]
+    assert "Präsident" in row.shared_nouns and "Präsident" not in row.shared_names and "Putin" in row.shared_names
 
 
 def test_a_shared_first_name_alone_does_not_make_one_story(articles):

@@ -346,12 +346,17 @@ class Stories:
         links, group = self.links, self._group_index
         n = len(links)
 
-        known: dict[str, bool] = {}
-
-        def noun(name: str) -> bool:  # German common nouns are shown apart (StoryLink.names_and_nouns)
-            if name not in known:
-                known[name] = german_noun(name)
-            return known[name]
+        # German common nouns are shown apart (StoryLink.names_and_nouns); each word is asked once
+        nouns = {w for w in {w for lk in links for w in lk.shared_names[:8]} if german_noun(w)}
+        names_col, nouns_col = [], []
+        for lk in links:
+            first = lk.shared_names[:8]
+            if nouns.isdisjoint(first):
+                names_col.append(", ".join(first))
+                nouns_col.append("")
+            else:
+                names_col.append(", ".join(w for w in first if w not in nouns))
+                nouns_col.append(", ".join(w for w in first if w in nouns))
 
         def num(attr: str) -> np.ndarray:
             return np.fromiter((getattr(lk, attr) for lk in links), dtype=np.float64, count=n)
@@ -361,8 +366,7 @@ class Stories:
             "above_threshold": np.fromiter((lk.same_story for lk in links), dtype=bool, count=n),
             "same_group": np.fromiter((group[lk.a] == group[lk.b] for lk in links), dtype=bool, count=n),
             "soft_match": num("soft_match"), "name_share": num("name_share"), "number_share": num("number_share"),
-            "shared_names": [", ".join(n for n in lk.shared_names[:8] if not noun(n)) for lk in links],
-            "shared_nouns": [", ".join(n for n in lk.shared_names[:8] if noun(n)) for lk in links]})
+            "shared_names": names_col, "shared_nouns": nouns_col})
         return frame.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
 
 
