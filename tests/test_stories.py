@@ -56,14 +56,15 @@ def test_shared_names_are_shown_as_written_and_german_nouns_apart(articles):
     link = story_similarity(articles[BILD], articles["en-legion-calls-soldiers-to-defect"])
     assert {"Journal", "War", "Putin"} <= set(link.shared_names)
     assert not {"Yournal", "Var"} & set(link.shared_names)
-    two_german = story_similarity(articles[BLICK], articles["newsde-de-russen-schiessen-auf-eigene-truppen"])
+    newsde = articles["newsde-de-russen-schiessen-auf-eigene-truppen"]
+    two_german = story_similarity(articles[BLICK], newsde)
     names, nouns = two_german.names_and_nouns
     assert {"Präsident", "Kämpfer"} <= set(nouns) and "Putin" in names
     assert not set(nouns) & set(names)
     text = two_german.explain()
     assert "Both use the words" in text and "Präsident" in text.split("Both use the words")[1]
     assert "Kämpfer" not in text.split("Both name")[1].split(".")[0]
-    row = group_stories([articles[BLICK], articles["newsde-de-russen-schiessen-auf-eigene-truppen"]]).links_frame().iloc[0]
+    row = group_stories([articles[BLICK], newsde]).links_frame().iloc[0]
     assert "Präsident" in row.shared_nouns and "Präsident" not in row.shared_names and "Putin" in row.shared_names
 
 
