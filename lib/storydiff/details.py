@@ -175,6 +175,7 @@ _DECADES = re.compile(r"\b(\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True
 #: An age group written with a letter: "die U21" (the under-21s), "Ü60-Jährige" (the over-60s).
 _AGE_GROUP = re.compile(r"\b[UÜ]-?(\d{1,2})\b")
 _NUMBER_STEM = re.compile("|".join(f"(?P<s{i}>{rx})" for i, rx in enumerate(_NUMBER_STEMS)), re.I)
+_NUMBER_STEM_VALUES = tuple(_NUMBER_STEMS.values())  # by the index in the name of the group that matched
 #: A German ordinal at the end of a compound: "des Tabellenvierten" (4th), "Drittplatzierte" is at the start.
 _COMPOUND_ORDINAL = re.compile(r"[a-zäöüß]{3}(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwölft)"
                                r"(?:e|en|er|es|em)\b", re.I)
@@ -299,8 +300,7 @@ def _soft_numbers(text: str) -> set[str]:
     out = {_fmt(_WORDS[m.group(1).lower()]) for m in _COMPOUND_NUM.finditer(text)}
     out |= {str(_ORDINALS[(m.group(1) or m.group(2)).lower()]) for m in _ORDINAL_WORD.finditer(text)}
     out |= {str(_ORDINALS[m.group(1).lower()]) for m in _COMPOUND_ORDINAL.finditer(text)}
-    values = list(_NUMBER_STEMS.values())
-    out |= {str(values[int(m.lastgroup[1:])]) for m in _NUMBER_STEM.finditer(text)}
+    out |= {str(_NUMBER_STEM_VALUES[int(m.lastgroup[1:])]) for m in _NUMBER_STEM.finditer(text)}
     out |= {str(int(m.group(1))) for m in _AGE_GROUP.finditer(text)}
     for m in _DECADE.finditer(text):
         out |= {m.group(2), "19" + m.group(2)} if not m.group(1) else {m.group(2), m.group(1) + m.group(2)}

@@ -505,7 +505,7 @@ def take_from_weaker(sc, cands: Candidates, conf: np.ndarray, links: list, cut: 
     sentence at a time, only into a candidate whose confidence reaches ``cut``, and only at the
     expense of a link of one sentence a side."""
     out = list(links)
-    strong = [k for k in np.flatnonzero(np.asarray(conf) >= cut)]
+    strong = np.flatnonzero(np.asarray(conf) >= cut)
     while True:
         owner = {("a", i): n for n, lk in enumerate(out) for i in lk[0]}
         owner.update({("b", j): n for n, lk in enumerate(out) for j in lk[1]})
