@@ -236,7 +236,10 @@ def test_cli_readable_summary():
 @pytest.mark.parametrize(
     "content,expected",
     [(None, "file not found"), (b"", "file is empty"), (b"\x00\x01binary", "binary"),
-     ("Grüße aus Zürich, schön.".encode("cp1252"), "not UTF-8")],
+     ("Grüße aus Zürich, schön.".encode("cp1252"), "not UTF-8"),
+     (b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00\x01" + bytes(7) + b"@\x10@" + bytes(40), "binary"),
+     ("Die Brücke ist offen.".encode("utf-16-le"), "UTF-16LE text without a byte-order mark"),
+     ("Die Brücke ist offen.".encode("utf-16-be"), "iconv -f UTF-16BE")],
 )
 def test_cli_bad_input_one_line(tmp_path, content, expected):
     bad = tmp_path / "bad.txt"

@@ -203,10 +203,15 @@ def read_text_file(path: str | Path) -> str:
         if raw.startswith(bom):
             raise CorpusError(f"{p}: is {enc} text, storydiff reads UTF-8; convert it, e.g. "
                               f"`iconv -f {enc.replace('LE', '').replace('BE', '')} -t UTF-8 {p.name} > fixed.txt`")
-    if b"\x00" in raw[:8192]:
-        if raw[:8192].count(b"\x00") * 3 > min(len(raw), 8192):  # every other byte zero: UTF-16 without BOM
-            raise CorpusError(f"{p}: looks like UTF-16 text without a byte-order mark; convert it, e.g. "
-                              f"`iconv -f UTF-16LE -t UTF-8 {p.name} > fixed.txt`")
+    head = raw[:8192]
+    if b"\x00" in head:
+        # UTF-16 without a byte-order mark: Latin text has its zero bytes on one side of each pair
+        # (the odd bytes in UTF-16LE), a binary file anywhere
+        zeros = [head[k::2].count(0) / max(1, len(head[k::2])) for k in (0, 1)]
+        for enc, (own, other) in (("UTF-16LE", zeros[::-1]), ("UTF-16BE", zeros)):
+            if own >= 0.5 and other <= 0.05:
+                raise CorpusError(f"{p}: looks like {enc} text without a byte-order mark; convert it, e.g. "
+                                  f"`iconv -f {enc} -t UTF-8 {p.name} > fixed.txt`")
         raise CorpusError(f"{p}: looks like a binary file, not text; save the article as UTF-8 text")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
